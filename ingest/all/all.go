@@ -1,0 +1,19 @@
+// Package all is the one registry of ingesters. The list is explicit, not filled by init()
+// side effects, so that reading this file tells exactly which formats a build understands and in
+// which order detection tries them: more specific formats come first.
+package all
+
+import (
+	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/cloudtrail"
+)
+
+// Ingesters returns every ingester in detection order.
+func Ingesters() []ingest.Ingester {
+	return []ingest.Ingester{
+		cloudtrail.New(),
+	}
+}
+
+// Lookup returns the ingester called name, or an error listing the known names.
+func Lookup(name string) (ingest.Ingester, error) { return ingest.Lookup(Ingesters(), name) }

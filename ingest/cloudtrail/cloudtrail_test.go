@@ -1,0 +1,83 @@
+package cloudtrail
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/ingesttest"
+	"github.com/breachline/breachline/ingest/internal/jsondec"
+	"github.com/breachline/breachline/ingest/internal/jsonrec"
+	"github.com/breachline/breachline/normalize"
+)
+
+func TestGolden(t *testing.T) {
+	ingesttest.Golden(t, New(), "testdata", ingest.Options{})
+}
+
+func TestDetect(t *testing.T) {
+	for _, name := range []string{"records.json", "delivery.json.gz", "array.json", "lines.jsonl", "lookup.jsonl",
+		"lookup-output.json", "eventbridge.json", "digest.json"} {
+		require.True(t, ingesttest.Detects(t, New(), filepath.Join("testdata", name)), name)
+	}
+	require.False(t, New().Detect([]byte(`127.0.0.1 - - [02/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1`)))
+	require.False(t, New().Detect([]byte(`{"kind":"Event","apiVersion":"audit.k8s.io/v1"}`)))
+}
+
+func TestConformance(t *testing.T) {
+	mem := ingesttest.Conformance(t, New(), "cloudtrail", ingest.Options{})
+	require.NotEmpty(t, mem.Events)
+	for _, e := range mem.Events {
+		require.NotEmpty(t, e.Action, "%s@%d", e.EvidencePath, e.Offset)
+	}
+}
+
+// TestDecoderMatchesEncodingJSON holds the fast decoder to encoding/json's results on every
+// fixture record.
+func TestDecoderMatchesEncodingJSON(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json*")
+	require.NoError(t, err)
+	n := 0
+	for _, path := range files {
+		f, err := os.Open(path)
+		require.NoError(t, err)
+		sc := jsonrec.New(f, 0, "Records", "Events")
+		for sc.Next() {
+			if sc.Bad() != "" {
+				continue
+			}
+			var fast, std record
+			errFast := jsondec.Unmarshal(sc.Record().Raw, &fast)
+			errStd := json.Unmarshal(sc.Record().Raw, &std)
+			require.Equal(t, errStd == nil, errFast == nil, "%s: decoders disagree on validity", path)
+			require.Equal(t, std, fast, path)
+			n++
+		}
+		f.Close()
+	}
+	require.Greater(t, n, 20)
+}
+
+func TestCategories(t *testing.T) {
+	mem := ingesttest.Ingest(t, New(), "testdata/records.json", ingest.Options{})
+	got := map[string]normalize.Category{}
+	for _, e := range mem.Events {
+		got[e.Action] = e.Category
+	}
+	require.Equal(t, normalize.SecretRead, got["GetSecretValue"])
+	require.Equal(t, normalize.SecretRead, got["BatchGetSecretValue"])
+	require.Equal(t, normalize.SecretRead, got["GetParameter"])
+	require.Equal(t, normalize.APICall, got["GetParameters"], "without decryption")
+	require.Equal(t, normalize.CredentialIssue, got["AssumeRole"])
+	require.Equal(t, normalize.CredentialRevoke, got["DeleteAccessKey"])
+	require.Equal(t, normalize.CredentialRevoke, got["UpdateAccessKey"])
+	require.Equal(t, normalize.Auth, got["ConsoleLogin"])
+}
+
+func FuzzIngest(f *testing.F) {
+	ingesttest.Fuzz(f, New(), "testdata")
+}

@@ -1,0 +1,451 @@
+// Package jsonrec splits a stream of JSON into records without decoding them, keeping each
+// record's byte offset, length, start line and array position. It understands the containers log
+// exporters use: JSON lines, concatenated (pretty-printed) objects, a bare array, and a wrapper
+// object whose first key holds the array ({"Records":[…]}, {"value":[…]}). Memory is bounded by
+// the record size limit, not the file size: a 50 MB single-line Records file is walked one
+// record at a time.
+package jsonrec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/normalize"
+)
+
+const chunk = 256 << 10
+
+// Scanner yields one record per Next call. A record is either well-formed enough to hand to a
+// decoder (Bad returns "") or a stretch of bytes the scanner could not make a record of (Bad says
+// why), which the ingester turns into a reject.
+type Scanner struct {
+	r        io.Reader
+	max      int
+	wrappers []string
+
+	buf   []byte
+	start int   // buf[start:end] is unread
+	end   int   //
+	base  int64 // stream offset of buf[0]
+	line  int64 // line number of buf[start]
+	eof   bool
+	err   error // a read error other than EOF
+
+	inArray bool // walking the elements of a container array
+	inWrap  bool // that array is inside a wrapper object, whose rest must be skipped after it
+	index   int64
+	rec     ingest.Record
+	bad     string
+	snippet []byte
+}
+
+// New returns a scanner over r. max bounds one record in bytes; wrappers are the keys that, as
+// the first key of a top-level object holding an array, make that object a container.
+func New(r io.Reader, max int, wrappers ...string) *Scanner {
+	if max <= 0 {
+		max = ingest.DefaultMaxRecord
+	}
+	return &Scanner{r: r, max: max, wrappers: wrappers, buf: make([]byte, chunk), line: 1}
+}
+
+// Record returns the current record.
+func (s *Scanner) Record() ingest.Record { return s.rec }
+
+// Bad returns why the current record is not a JSON value, or "".
+func (s *Scanner) Bad() string { return s.bad }
+
+// Err returns the read error that ended the scan, or nil at a clean end of input.
+func (s *Scanner) Err() error { return s.err }
+
+// Next advances to the next record and reports whether there is one.
+func (s *Scanner) Next() bool {
+	s.bad = ""
+	for {
+		if s.inArray {
+			c, ok := s.skipSpace(true)
+			if !ok {
+				return false // input ended inside the array: nothing pending, nothing lost
+			}
+			if c == ']' {
+				s.consume(1)
+				s.inArray = false
+				if s.inWrap {
+					s.inWrap = false
+					s.skipWrapperRest()
+				}
+				continue
+			}
+			if !s.scanValue(false, s.index) {
+				return false
+			}
+			s.index++
+			return true
+		}
+		c, ok := s.skipSpace(true)
+		if !ok {
+			return false
+		}
+		switch {
+		case c == '[':
+			s.consume(1)
+			s.inArray, s.index = true, 0
+			continue
+		case c == '{':
+			if n := s.wrapperPrefix(); n > 0 {
+				s.consume(n)
+				s.inArray, s.inWrap, s.index = true, true, 0
+				continue
+			}
+			return s.scanValue(true, normalize.NoIndex)
+		default:
+			return s.scanGarbage()
+		}
+	}
+}
+
+// fill reads more input, keeping buf[keep:end]. It reports false at EOF or on a read error.
+func (s *Scanner) fill(keep int) bool {
+	if s.eof || s.err != nil {
+		return false
+	}
+	if keep > 0 {
+		n := copy(s.buf, s.buf[keep:s.end])
+		s.base += int64(keep)
+		s.start -= keep
+		s.end = n
+	}
+	if s.end == len(s.buf) {
+		nb := make([]byte, 2*len(s.buf))
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	for {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				s.eof = true
+			} else {
+				s.err = err
+			}
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+}
+
+// skipSpace skips white space (and, when commas is set, separating commas) and returns the next
+// byte without consuming it.
+func (s *Scanner) skipSpace(commas bool) (byte, bool) {
+	for {
+		for s.start < s.end {
+			c := s.buf[s.start]
+			switch {
+			case c == '\n':
+				s.line++
+			case c == ' ' || c == '\t' || c == '\r' || (commas && c == ','):
+			case c == 0xEF && s.base+int64(s.start) == 0: // a UTF-8 byte order mark
+				if s.end-s.start < 3 && s.fill(s.start) {
+					continue
+				}
+				if bytes.HasPrefix(s.buf[s.start:s.end], []byte{0xEF, 0xBB, 0xBF}) {
+					s.start += 3
+					continue
+				}
+				return c, true
+			default:
+				return c, true
+			}
+			s.start++
+		}
+		if !s.fill(s.start) {
+			return 0, false
+		}
+	}
+}
+
+func (s *Scanner) consume(n int) {
+	s.line += int64(bytes.Count(s.buf[s.start:s.start+n], []byte{'\n'}))
+	s.start += n
+}
+
+// wrapperPrefix returns the length of `{ "Key" : [` at buf[start] when Key is a wrapper key, else 0.
+func (s *Scanner) wrapperPrefix() int {
+	if len(s.wrappers) == 0 {
+		return 0
+	}
+	for {
+		n, complete := matchWrapper(s.buf[s.start:s.end], s.wrappers)
+		if complete || s.end-s.start > 4096 {
+			return n
+		}
+		if !s.fill(s.start) {
+			n, _ = matchWrapper(s.buf[s.start:s.end], s.wrappers)
+			return n
+		}
+	}
+}
+
+// matchWrapper inspects b (starting with '{'). complete is false when b ends before a decision.
+func matchWrapper(b []byte, wrappers []string) (n int, complete bool) {
+	i := 1
+	ws := func() bool {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+			i++
+		}
+		return i < len(b)
+	}
+	if !ws() {
+		return 0, false
+	}
+	if b[i] != '"' {
+		return 0, true
+	}
+	j := bytes.IndexByte(b[i+1:], '"')
+	if j < 0 {
+		return 0, len(b)-i > 256
+	}
+	key := string(b[i+1 : i+1+j])
+	i += j + 2
+	known := false
+	for _, w := range wrappers {
+		if key == w {
+			known = true
+		}
+	}
+	if !known {
+		return 0, true
+	}
+	if !ws() {
+		return 0, false
+	}
+	if b[i] != ':' {
+		return 0, true
+	}
+	i++
+	if !ws() {
+		return 0, false
+	}
+	if b[i] != '[' {
+		return 0, true
+	}
+	return i + 1, true
+}
+
+// skipWrapperRest skips what follows the container array inside its wrapper object, up to and
+// including the wrapper's closing brace: keys such as NextToken are not records.
+func (s *Scanner) skipWrapperRest() {
+	depth, inStr, esc := 1, false, false
+	for {
+		for s.start < s.end {
+			c := s.buf[s.start]
+			s.start++
+			switch {
+			case c == '\n':
+				s.line++
+			case inStr:
+				if esc {
+					esc = false
+				} else if c == '\\' {
+					esc = true
+				} else if c == '"' {
+					inStr = false
+				}
+			case c == '"':
+				inStr = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+				if depth == 0 {
+					return
+				}
+			}
+		}
+		if !s.fill(s.start) {
+			return
+		}
+	}
+}
+
+// scanValue reads one JSON value starting at buf[start]. A top-level record also ends, as a bad
+// one, at a raw newline inside a string or at a newline followed by '{' or '[' in column 0: JSON
+// lines and pretty-printed records both start in column 0, so one broken line costs one record.
+// It returns false when a read error cut the record short: the core reports that break, so the
+// partial record is not yielded.
+func (s *Scanner) scanValue(topLevel bool, index int64) bool {
+	s.rec = ingest.Record{Offset: s.base + int64(s.start), Line: s.line, Index: index}
+	s.snippet = s.snippet[:0]
+	oversize := false
+	var skipped int64 // bytes dropped from the buffer in oversize mode
+	depth, inStr, esc := 0, false, false
+	scalar := s.buf[s.start] != '{' && s.buf[s.start] != '['
+	i := s.start
+	lines := int64(0)
+	reason := ""
+	for {
+		if i >= s.end {
+			if oversize {
+				skipped += int64(i - s.start)
+				s.start = i
+			}
+			rel := i - s.start
+			ok := s.fill(s.start)
+			i = s.start + rel // fill moves the buffer
+			if !ok {
+				if s.err != nil {
+					return false
+				}
+				if scalar && !inStr {
+					break
+				}
+				reason = "JSON record cut off by the end of input"
+				break
+			}
+			continue
+		}
+		if !oversize && i-s.start > s.max {
+			oversize = true
+			s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, i-s.start)]...)
+		}
+		c := s.buf[i]
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+				if scalar && depth == 0 {
+					i++
+					goto done
+				}
+			case c == '\n':
+				if topLevel || scalar {
+					reason = "JSON string not terminated before end of line"
+					goto done
+				}
+				lines++
+			}
+			i++
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if scalar {
+				goto done
+			}
+			depth--
+			if depth == 0 {
+				i++
+				goto done
+			}
+		case ',':
+			if scalar {
+				goto done
+			}
+		case ' ', '\t', '\r':
+			if scalar && depth == 0 {
+				goto done
+			}
+		case '\n':
+			if scalar && depth == 0 {
+				goto done
+			}
+			if topLevel {
+				if i+1 >= s.end && !oversize {
+					rel := i - s.start
+					ok := s.fill(s.start)
+					i = s.start + rel
+					if ok {
+						continue // re-examine this newline with the next byte in view
+					}
+					if s.err != nil {
+						return false
+					}
+				}
+				if i+1 < s.end && (s.buf[i+1] == '{' || s.buf[i+1] == '[') {
+					reason = "JSON record not closed before the next record starts"
+					goto done
+				}
+			}
+			lines++
+		}
+		i++
+	}
+done:
+	length := skipped + int64(i-s.start)
+	s.rec.Length = length
+	if oversize {
+		s.rec.Raw = s.snippet
+		s.bad = fmt.Sprintf("record of %d bytes exceeds the %d-byte limit (--max-record)", length, s.max)
+	} else {
+		s.rec.Raw = s.buf[s.start:i]
+		if reason != "" {
+			s.bad = reason
+		}
+	}
+	// lines was counted on the bytes scanned; recount exactly when the buffer still holds them.
+	if !oversize {
+		lines = int64(bytes.Count(s.buf[s.start:i], []byte{'\n'}))
+	}
+	s.line += lines
+	s.start = i
+	return true
+}
+
+// scanGarbage takes the rest of the line at buf[start] as a bad record. Like scanValue it returns
+// false when a read error cut the line short.
+func (s *Scanner) scanGarbage() bool {
+	s.rec = ingest.Record{Offset: s.base + int64(s.start), Line: s.line, Index: normalize.NoIndex}
+	s.snippet = s.snippet[:0]
+	var skipped int64
+	for {
+		if j := bytes.IndexByte(s.buf[s.start:s.end], '\n'); j >= 0 {
+			n := j
+			if n > 0 && s.buf[s.start+n-1] == '\r' {
+				n--
+			}
+			s.rec.Length = skipped + int64(n)
+			if skipped == 0 {
+				s.rec.Raw = s.buf[s.start : s.start+n]
+			} else {
+				s.rec.Raw = s.snippet
+			}
+			s.start += j // the newline itself is left for skipSpace, which counts it
+			s.bad = "not a JSON record"
+			return true
+		}
+		if s.end-s.start > s.max {
+			if len(s.snippet) == 0 {
+				s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, s.end-s.start)]...)
+			}
+			skipped += int64(s.end - s.start)
+			s.start = s.end
+		}
+		if !s.fill(s.start) {
+			if s.err != nil {
+				return false
+			}
+			s.rec.Length = skipped + int64(s.end-s.start)
+			if skipped == 0 {
+				s.rec.Raw = s.buf[s.start:s.end]
+			} else {
+				s.rec.Raw = s.snippet
+			}
+			s.start = s.end
+			s.bad = "not a JSON record"
+			return true
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/breachline/breachline/normalize"
+)
+
+// Sink receives what the core reads. The case store implements it; tests use a memory sink.
+type Sink interface {
+	// Known returns the path under which evidence with this sha256 is already in the case.
+	Known(sha256 string) (path string, ok bool, err error)
+	// Begin starts storing one evidence file. Nothing of it may become visible before Commit.
+	Begin(ev *normalize.Evidence) (FileWriter, error)
+}
+
+// FileWriter stores one evidence file's events and rejects, all or nothing.
+type FileWriter interface {
+	Write(events []normalize.Event, rejects []normalize.Reject) error
+	// Commit stores ev (now complete with counts and times) and makes the file's rows visible.
+	Commit(ev *normalize.Evidence) error
+	// Rollback discards everything written since Begin.
+	Rollback() error
+}
+
+// Progress is told how reading goes; the command line draws it as a bar. Methods are called from
+// the reading goroutine.
+type Progress interface {
+	StartFile(path string, size int64)
+	ReadBytes(n int)
+	EventsStored(n int)
+}
+
+// Config says how to ingest.
+type Config struct {
+	// Ingesters are the formats to detect, in order of precedence.
+	Ingesters []Ingester
+	// Force, when set, is used for every file instead of detection.
+	Force Ingester
+	Options
+	Progress Progress
+}
+
+// Result is what became of one input file.
+type Result struct {
+	Path string
+	// Evidence is the stored evidence row; nil when the file was not ingested.
+	Evidence *normalize.Evidence
+	// DuplicateOf is set when the case already held these bytes (under that path): a no-op.
+	DuplicateOf string
+	// SHA256 is the file's hash whenever it could be read.
+	SHA256 string
+	// Err says why the file was not ingested: unreadable, unknown format, changed while read.
+	Err error
+}
+
+// ErrUnknownFormat is wrapped by the error of a file no ingester recognised.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// Run ingests every file under paths (directories are walked recursively in sorted order) into
+// sink. Problems with single files go into their Result and the rest goes on; the returned error
+// is for what stops everything: a failing sink or a cancelled context.
+func Run(ctx context.Context, cfg Config, paths []string, sink Sink) ([]Result, error) {
+	if cfg.MaxRecord <= 0 {
+		cfg.MaxRecord = DefaultMaxRecord
+	}
+	files, results := Expand(paths)
+	for _, path := range files {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		res, err := ingestFile(ctx, cfg, path, sink)
+		results = append(results, res)
+		if err != nil {
+			return results, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return results, nil
+}
+
+// Partial reports whether some input was not ingested (the command exits 3).
+func Partial(results []Result) bool {
+	for _, r := range results {
+		if r.Err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Lookup returns the ingester called name, or an error listing the known names.
+func Lookup(ingesters []Ingester, name string) (Ingester, error) {
+	for _, ing := range ingesters {
+		if ing.Name() == name {
+			return ing, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown format %q (known: %s)", name, formatNames(ingesters))
+}

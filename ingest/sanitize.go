@@ -1,0 +1,167 @@
+package ingest
+
+import (
+	"github.com/breachline/breachline/normalize"
+)
+
+// sanitize makes an event safe to store: every string becomes valid UTF-8 (odd bytes kept as \xNN),
+// and every credential value in a free-text field or attribute is replaced by its handle. It is
+// the single guard that keeps raw secrets out of the case, whatever an ingester copied. When the
+// event carries no credential yet, the first handle found becomes it: a token in a query string
+// is the credential the request presented.
+func sanitize(e *normalize.Event) error {
+	var handles, redacted []string
+	text := func(field string, p *string) {
+		s := normalize.CleanString(*p)
+		if out, hs := normalize.Redact(s); len(hs) > 0 {
+			s = out
+			handles = append(handles, hs...)
+			redacted = append(redacted, field)
+		}
+		*p = s
+	}
+	plain := func(p *string) { *p = normalize.CleanString(*p) }
+
+	plain(&e.TimeRaw)
+	plain(&e.TZBasis)
+	plain(&e.Action)
+	text("principal", &e.Principal)
+	plain(&e.PrincipalType)
+	plain(&e.SrcIP)
+	text("user_agent", &e.UserAgent)
+	plain(&e.Credential)
+	text("resource", &e.Resource)
+	plain(&e.ResourceType)
+	plain(&e.SecretRef)
+	plain(&e.RequestID)
+
+	attrs := e.Attrs
+	if len(attrs) > 0 {
+		var changed map[string]any
+		for k, v := range attrs {
+			nv, hs, did := cleanValue(k, v)
+			if !did {
+				continue
+			}
+			if changed == nil {
+				changed = make(map[string]any, len(attrs)+1)
+			}
+			changed[k] = nv
+			if len(hs) > 0 {
+				handles = append(handles, hs...)
+				redacted = append(redacted, "attrs."+k)
+			}
+		}
+		if changed != nil {
+			merged := make(map[string]any, len(attrs)+1)
+			for k, v := range attrs {
+				merged[k] = v
+			}
+			for k, v := range changed {
+				merged[k] = v
+			}
+			attrs = merged
+		}
+	}
+	if len(redacted) > 0 {
+		if e.Credential == "" {
+			e.Credential = handles[0]
+		}
+		copied := make(map[string]any, len(attrs)+2)
+		for k, v := range attrs {
+			copied[k] = v
+		}
+		copied[normalize.AttrRedacted] = redacted
+		if distinct := dedupe(handles); len(distinct) > 1 {
+			copied[normalize.AttrCredentialsSeen] = distinct
+		}
+		attrs = copied
+	}
+	b, err := normalize.MarshalAttrs(attrs)
+	if err != nil {
+		return err
+	}
+	e.AttrsJSON = b
+	e.Attrs = nil
+	return nil
+}
+
+// cleanValue sanitizes one attribute value; did is false when nothing had to change.
+func cleanValue(key string, v any) (out any, handles []string, did bool) {
+	switch x := v.(type) {
+	case string:
+		s := normalize.CleanString(x)
+		if normalize.IsCredentialName(key) {
+			if h, ok := normalize.RedactValue(s); ok {
+				return h, []string{h}, true
+			}
+		} else if r, hs := normalize.Redact(s); len(hs) > 0 {
+			return r, hs, true
+		}
+		return s, nil, s != x
+	case []string:
+		var cp []string
+		for i, s := range x {
+			nv, hs, d := cleanValue(key, s)
+			if d {
+				if cp == nil {
+					cp = append([]string(nil), x...)
+				}
+				cp[i] = nv.(string)
+				handles = append(handles, hs...)
+			}
+		}
+		if cp == nil {
+			return x, nil, false
+		}
+		return cp, handles, true
+	case []any:
+		var cp []any
+		for i, el := range x {
+			nv, hs, d := cleanValue(key, el)
+			if d {
+				if cp == nil {
+					cp = append([]any(nil), x...)
+				}
+				cp[i] = nv
+				handles = append(handles, hs...)
+			}
+		}
+		if cp == nil {
+			return x, nil, false
+		}
+		return cp, handles, true
+	case map[string]any:
+		var cp map[string]any
+		for k, el := range x {
+			nv, hs, d := cleanValue(k, el)
+			if d {
+				if cp == nil {
+					cp = make(map[string]any, len(x))
+					for kk, vv := range x {
+						cp[kk] = vv
+					}
+				}
+				cp[k] = nv
+				handles = append(handles, hs...)
+			}
+		}
+		if cp == nil {
+			return x, nil, false
+		}
+		return cp, handles, true
+	}
+	return v, nil, false
+}
+
+func dedupe(xs []string) []string {
+	seen := make(map[string]bool, len(xs))
+	out := xs[:0:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
