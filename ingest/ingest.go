@@ -75,3 +75,9 @@ type Emitter interface {
 	// Note tells the examiner something about the whole file (e.g. "CloudTrail digest file").
 	Note(msg string)
 }
+
+// Describer is implemented by ingesters that can say in one line what they read, for
+// `breachline formats`.
+type Describer interface {
+	Describe() string
+}

@@ -113,6 +113,15 @@ type Event struct {
 	AttrsJSON []byte
 }
 
+// Fields are the event model's keys in contract order: the JSON keys of MarshalJSON, the columns
+// of the case store's events table and the header of CSV output.
+var Fields = []string{
+	"id", "time", "time_raw", "tz_basis", "source", "parser", "category", "action", "outcome",
+	"principal", "principal_type", "src_ip", "user_agent", "credential", "resource", "resource_type",
+	"secret_ref", "request_id", "evidence_sha256", "evidence_path", "offset", "length", "line",
+	"record_index", "raw_sha256", "attrs",
+}
+
 // NoIndex is the RecordIndex of a record that is not an element of a container array.
 const NoIndex = -1
 

@@ -115,3 +115,8 @@ func decode(raw []byte) (*record, error) {
 	}
 	return &r, nil
 }
+
+// Describe implements ingest.Describer.
+func (Ingester) Describe() string {
+	return "AWS CloudTrail: S3 delivery files, arrays, JSON lines, lookup-events output, EventBridge"
+}

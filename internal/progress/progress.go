@@ -1,0 +1,81 @@
+// Package progress draws the ingest progress bar on a terminal: bytes read, events stored per
+// second and the time left. It draws nothing unless stderr is a terminal, because
+// schollz/progressbar would otherwise write its frames into logs and pipes.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// Bar implements ingest.Progress.
+type Bar struct {
+	bar    *progressbar.ProgressBar
+	events atomic.Int64
+	start  time.Time
+}
+
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// New returns a bar over total bytes drawn on w, or nil when w is not a terminal or quiet is set.
+// A nil *Bar is a valid ingest.Progress that does nothing.
+func New(w io.Writer, total int64, quiet bool) *Bar {
+	if quiet || !IsTerminal(w) {
+		return nil
+	}
+	return &Bar{start: time.Now(), bar: progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetRenderBlankState(true),
+	)}
+}
+
+// StartFile implements ingest.Progress.
+func (b *Bar) StartFile(path string, _ int64) {
+	if b == nil {
+		return
+	}
+	b.bar.Describe(filepath.Base(path))
+}
+
+// ReadBytes implements ingest.Progress.
+func (b *Bar) ReadBytes(n int) {
+	if b == nil {
+		return
+	}
+	_ = b.bar.Add(n)
+}
+
+// EventsStored implements ingest.Progress.
+func (b *Bar) EventsStored(n int) {
+	if b == nil {
+		return
+	}
+	total := b.events.Add(int64(n))
+	if s := time.Since(b.start).Seconds(); s > 0 {
+		b.bar.Describe(fmt.Sprintf("%.0f events/s", float64(total)/s))
+	}
+}
+
+// Finish clears the bar.
+func (b *Bar) Finish() {
+	if b == nil {
+		return
+	}
+	_ = b.bar.Finish()
+}

@@ -1,0 +1,57 @@
+package timeline
+
+import "context"
+
+// bulkThreshold is the input size above which an ingest drops the event indexes and rebuilds them
+// afterwards, when the input is also larger than what the case already holds.
+const bulkThreshold = 64 << 20
+
+// Bulk is an ingest in progress; End restores what BeginBulk changed.
+type Bulk struct {
+	c       *Case
+	dropped bool
+}
+
+// BeginBulk prepares the case for storing about inputBytes of evidence. Automatic WAL checkpoints
+// are paused (each one would copy the file's pages a second time while the ingest still writes;
+// End checkpoints once), and for a large ingest into a case that is small by comparison the event
+// indexes are dropped, to be rebuilt once at the end.
+func (c *Case) BeginBulk(ctx context.Context, inputBytes int64) (*Bulk, error) {
+	b := &Bulk{c: c}
+	if _, err := c.db.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		return nil, err
+	}
+	if inputBytes > bulkThreshold {
+		n, err := c.EventCount(ctx)
+		if err != nil {
+			return nil, err
+		}
+		// About 1 KiB of log per event: drop when the ingest at least doubles the case.
+		if n < inputBytes/1024 {
+			if err := c.DropIndexes(ctx); err != nil {
+				return nil, err
+			}
+			b.dropped = true
+		}
+	}
+	return b, nil
+}
+
+// End rebuilds dropped indexes, refreshes statistics and folds the WAL into the case file.
+func (b *Bulk) End(ctx context.Context) error {
+	if b.dropped {
+		if err := b.c.EnsureIndexes(ctx); err != nil {
+			return err
+		}
+		if err := b.c.Analyze(ctx); err != nil {
+			return err
+		}
+	} else if _, err := b.c.db.ExecContext(ctx, "PRAGMA optimize"); err != nil {
+		return err
+	}
+	if _, err := b.c.db.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 1000"); err != nil {
+		return err
+	}
+	_, err := b.c.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
+}

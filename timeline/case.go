@@ -1,0 +1,172 @@
+// Package timeline is the case store: one SQLite file per case holding the evidence files, the
+// events and rejects read from them, and the hash-chained custody log of every change. It is the
+// only package that speaks SQL to the case; everything else goes through its types.
+package timeline
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Case is an open case file.
+type Case struct {
+	db   *sql.DB
+	path string
+	// now is the clock for custody entries and evidence ingest times; tests replace it.
+	now func() time.Time
+}
+
+// ErrNoCase is returned by Open when the case file does not exist.
+var ErrNoCase = errors.New("no case file")
+
+// Create makes a new case file at path, or opens it if it already exists, and brings its schema
+// up to date.
+func Create(ctx context.Context, path string) (*Case, error) { return open(ctx, path, true) }
+
+// Open opens an existing case file and brings its schema up to date.
+func Open(ctx context.Context, path string) (*Case, error) { return open(ctx, path, false) }
+
+// OpenReadOnly opens an existing case file without the right to change it, for commands that only
+// read (timeline, evidence, custody, show).
+func OpenReadOnly(ctx context.Context, path string) (*Case, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("%s: %w (create one with `breachline init` or `breachline ingest`)", path, ErrNoCase)
+	}
+	db, err := sql.Open("sqlite3", dsn(path, "ro"))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	c := &Case{db: db, path: path, now: time.Now}
+	v, err := c.version(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: not a breachline case: %w", path, err)
+	}
+	if v != len(migrations) {
+		db.Close()
+		return nil, fmt.Errorf("%s: case schema version %d, this breachline reads %d: open it once with a command that writes", path, v, len(migrations))
+	}
+	return c, nil
+}
+
+func open(ctx context.Context, path string, create bool) (*Case, error) {
+	if _, err := os.Stat(path); err != nil && !create {
+		return nil, fmt.Errorf("%s: %w (create one with `breachline init` or `breachline ingest`)", path, ErrNoCase)
+	}
+	db, err := sql.Open("sqlite3", dsn(path, "rwc"))
+	if err != nil {
+		return nil, err
+	}
+	// One connection: SQLite has one writer anyway, and pragmas then apply to every statement.
+	db.SetMaxOpenConns(1)
+	c := &Case{db: db, path: path, now: time.Now}
+	if err := c.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// dsn builds the go-sqlite3 connection string: WAL so that readers never block the ingest, a
+// busy timeout so two commands on one case wait for each other instead of failing, and foreign
+// keys on.
+func dsn(path, mode string) string {
+	q := url.Values{}
+	q.Set("mode", mode)
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "1")
+	if mode != "ro" {
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "NORMAL")
+	}
+	return "file:" + url.PathEscape(path) + "?" + q.Encode()
+}
+
+// Path returns the case file's path.
+func (c *Case) Path() string { return c.path }
+
+// SetClock replaces the clock used for custody entries; tests use it for byte-identical cases.
+func (c *Case) SetClock(now func() time.Time) { c.now = now }
+
+// Close checkpoints the write-ahead log into the case file and closes it, so that a closed case
+// is one self-contained file.
+func (c *Case) Close() error {
+	_, _ = c.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	return c.db.Close()
+}
+
+// withTx runs fn in a transaction, committing when it returns nil and rolling back otherwise.
+func (c *Case) withTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+			return
+		}
+		err = tx.Commit()
+	}()
+	return fn(tx)
+}
+
+// Init records the case's creation: its metadata and the first custody entry.
+func (c *Case) Init(ctx context.Context, actor Actor, name, toolVersion string) error {
+	return c.withTx(ctx, func(tx *sql.Tx) error {
+		meta := map[string]string{
+			"name":           name,
+			"created_at":     c.now().UTC().Format(time.RFC3339Nano),
+			"created_by":     actor.Examiner,
+			"tool_version":   toolVersion,
+			"schema_version": fmt.Sprint(len(migrations)),
+		}
+		for k, v := range meta {
+			if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO case_meta(key, value) VALUES(?, ?)", k, v); err != nil {
+				return err
+			}
+		}
+		_, err := c.appendCustody(ctx, tx, actor, "init", meta)
+		return err
+	})
+}
+
+// Meta returns the case's metadata.
+func (c *Case) Meta(ctx context.Context) (map[string]string, error) {
+	rows, err := c.db.QueryContext(ctx, "SELECT key, value FROM case_meta")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		m[k] = v
+	}
+	return m, rows.Err()
+}
+
+// SQLiteVersion returns the version of the SQLite library built in.
+func SQLiteVersion() string {
+	db, err := sql.Open("sqlite3", ":memory:")
+	if err != nil {
+		return "unknown"
+	}
+	defer db.Close()
+	var v string
+	if err := db.QueryRow("SELECT sqlite_version()").Scan(&v); err != nil {
+		return "unknown"
+	}
+	return v
+}

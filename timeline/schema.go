@@ -1,0 +1,125 @@
+package timeline
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are the schema changes, applied in order; PRAGMA user_version counts how many a case
+// has. Never edit a released migration: add one.
+var migrations = []string{
+	// 1: the case, its evidence, events, rejects and custody.
+	`
+CREATE TABLE case_meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+CREATE TABLE evidence (
+	sha256            TEXT PRIMARY KEY,
+	path              TEXT NOT NULL,
+	size              INTEGER NOT NULL,
+	compression       TEXT NOT NULL,
+	decompressed_size INTEGER NOT NULL,
+	format            TEXT NOT NULL,
+	parser            TEXT NOT NULL,
+	first_event       TEXT,
+	last_event        TEXT,
+	records           INTEGER NOT NULL,
+	events            INTEGER NOT NULL,
+	rejects           INTEGER NOT NULL,
+	complete          INTEGER NOT NULL,
+	notes             TEXT NOT NULL,
+	ingested_at       TEXT NOT NULL,
+	examiner          TEXT NOT NULL,
+	CHECK (records = events + rejects)
+);
+CREATE TABLE events (
+	id              TEXT NOT NULL,
+	time            TEXT NOT NULL,
+	time_raw        TEXT,
+	tz_basis        TEXT NOT NULL,
+	source          TEXT NOT NULL,
+	parser          TEXT NOT NULL,
+	category        TEXT NOT NULL,
+	action          TEXT,
+	outcome         TEXT NOT NULL,
+	principal       TEXT,
+	principal_type  TEXT,
+	src_ip          TEXT,
+	user_agent      TEXT,
+	credential      TEXT,
+	resource        TEXT,
+	resource_type   TEXT,
+	secret_ref      TEXT,
+	request_id      TEXT,
+	evidence_sha256 TEXT NOT NULL,
+	evidence_path   TEXT NOT NULL,
+	offset          INTEGER NOT NULL,
+	length          INTEGER NOT NULL,
+	line            INTEGER,
+	record_index    INTEGER,
+	raw_sha256      TEXT NOT NULL,
+	attrs           TEXT
+);
+CREATE TABLE rejects (
+	evidence_sha256 TEXT NOT NULL,
+	evidence_path   TEXT NOT NULL,
+	offset          INTEGER NOT NULL,
+	length          INTEGER NOT NULL,
+	line            INTEGER,
+	reason          TEXT NOT NULL,
+	snippet         TEXT NOT NULL
+);
+CREATE INDEX rejects_evidence ON rejects(evidence_sha256, offset);
+CREATE TABLE custody (
+	seq       INTEGER PRIMARY KEY,
+	time      TEXT NOT NULL,
+	examiner  TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	args      TEXT NOT NULL,
+	objects   TEXT NOT NULL,
+	prev_hash TEXT NOT NULL,
+	hash      TEXT NOT NULL
+);
+CREATE TRIGGER custody_no_update BEFORE UPDATE ON custody
+BEGIN SELECT RAISE(ABORT, 'custody is append-only'); END;
+CREATE TRIGGER custody_no_delete BEFORE DELETE ON custody
+BEGIN SELECT RAISE(ABORT, 'custody is append-only'); END;
+`,
+}
+
+func (c *Case) version(ctx context.Context) (int, error) {
+	var v int
+	err := c.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	if err == nil && v == 0 {
+		var n int
+		if err := c.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err == nil && n > 0 {
+			return 0, fmt.Errorf("database has tables but no breachline schema version")
+		}
+	}
+	return v, err
+}
+
+func (c *Case) migrate(ctx context.Context) error {
+	v, err := c.version(ctx)
+	if err != nil {
+		return fmt.Errorf("not a breachline case: %w", err)
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("case schema version %d is newer than this breachline (%d): upgrade breachline", v, len(migrations))
+	}
+	for i := v; i < len(migrations); i++ {
+		err := c.withTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+				return fmt.Errorf("schema migration %d: %w", i+1, err)
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return c.EnsureIndexes(ctx)
+}
