@@ -2,6 +2,8 @@ package normalize
 
 import (
 	"encoding/json"
+	"math"
+	"slices"
 
 	"fmt"
 	gojson "github.com/goccy/go-json"
@@ -74,16 +76,110 @@ func (e *Event) attrsJSON() []byte {
 }
 
 // MarshalAttrs encodes attrs canonically: keys sorted, no HTML escaping, so that the same extras
-// always give the same bytes.
+// always give the same bytes. It is on the hot path of every ingest, so the value types ingesters
+// use (strings, integers, booleans, floats, and slices and maps of them) are encoded without
+// reflection; anything else falls back to goccy/go-json.
 func MarshalAttrs(attrs map[string]any) ([]byte, error) {
 	if len(attrs) == 0 {
 		return nil, nil
 	}
-	b, err := gojson.MarshalWithOption(attrs, gojson.DisableHTMLEscape())
+	return appendMap(make([]byte, 0, 64*len(attrs)), attrs)
+}
+
+func appendMap(dst []byte, m map[string]any) ([]byte, error) {
+	var stack [24]string
+	keys := stack[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	dst = append(dst, '{')
+	var err error
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendJSONString(dst, k)
+		dst = append(dst, ':')
+		if dst, err = appendAny(dst, m[k]); err != nil {
+			return nil, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+func appendAny(dst []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...), nil
+	case string:
+		return AppendJSONString(dst, x), nil
+	case int:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(dst, x, 10), nil
+	case int32:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case uint64:
+		return strconv.AppendUint(dst, x, 10), nil
+	case bool:
+		return strconv.AppendBool(dst, x), nil
+	case float64:
+		return appendFloat(dst, x)
+	case []string:
+		dst = append(dst, '[')
+		for i, s := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendJSONString(dst, s)
+		}
+		return append(dst, ']'), nil
+	case []any:
+		dst = append(dst, '[')
+		var err error
+		for i, el := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = appendAny(dst, el); err != nil {
+				return nil, err
+			}
+		}
+		return append(dst, ']'), nil
+	case map[string]any:
+		return appendMap(dst, x)
+	case map[string]string:
+		m := make(map[string]any, len(x))
+		for k, s := range x {
+			m[k] = s
+		}
+		return appendMap(dst, m)
+	}
+	b, err := gojson.MarshalWithOption(v, gojson.DisableHTMLEscape())
 	if err != nil {
 		return nil, fmt.Errorf("encode attrs: %w", err)
 	}
-	return b, nil
+	return append(dst, b...), nil
+}
+
+// appendFloat formats like encoding/json: plain notation between 1e-6 and 1e21, exponent otherwise.
+func appendFloat(dst []byte, x float64) ([]byte, error) {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return nil, fmt.Errorf("encode attrs: unsupported number %v", x)
+	}
+	format := byte('f')
+	if abs := math.Abs(x); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, x, format, -1, 64)
+	if format == 'e' {
+		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst, nil
 }
 
 func appendField(dst []byte, key, val string, first bool) []byte {

@@ -212,6 +212,15 @@ func (r *redactor) scheme(i int) int {
 	for e < len(s) && isTokenByte(s[e]) {
 		e++
 	}
+	if e < len(s) && s[e] == ':' { // "Bearer sha256:…" is already redacted: keep it, and the scheme word
+		h := e + 1
+		for h < len(s) && isTokenByte(s[h]) {
+			h++
+		}
+		if _, _, ok := SplitHandle(s[v:h]); ok {
+			return h
+		}
+	}
 	if e-v < 8 { // "Basic realm" and prose are not credentials
 		return i
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/breachline/breachline/internal/progress"
+	"github.com/breachline/breachline/normalize"
 	"github.com/breachline/breachline/report"
 	"github.com/breachline/breachline/timeline"
 )
@@ -55,7 +56,12 @@ func (e *env) actor() timeline.Actor {
 			name = "unknown"
 		}
 	}
-	return timeline.Actor{Examiner: name, Args: e.argv}
+	// The command line goes into the custody log; a token typed on it must not.
+	args := make([]string, len(e.argv))
+	for i, a := range e.argv {
+		args[i], _ = normalize.Redact(a)
+	}
+	return timeline.Actor{Examiner: name, Args: args}
 }
 
 // note prints a message for the examiner on stderr unless --quiet.

@@ -23,6 +23,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
+// Updating reports whether the test run was asked to rewrite golden files (-update); the CLI
+// script tests share the flag.
+func Updating() bool { return *update }
+
 // Golden ingests every input file in dir (all files except *.golden.jsonl and *.md, and except
 // directories) with ing forced, checks the invariants every ingest must keep, and compares the
 // result with <name>.golden.jsonl beside the input, where name is the file name without its

@@ -1,0 +1,41 @@
+# breachline: `make demo` runs the main job on the bundled samples, `make test` the test suite.
+# One set of build tags for build, vet and test: go-sqlite3's C code (about 75 s) is then
+# compiled once and cached.
+GO      ?= go
+TAGS    ?=
+GOFLAGS_ = -tags '$(TAGS)'
+BIN     := bin/breachline
+DEMO_DB := out/demo.db
+
+.PHONY: build test demo bench fuzz clean
+
+build:
+	$(GO) build $(GOFLAGS_) -o $(BIN) ./cmd/breachline
+
+test:
+	$(GO) vet $(GOFLAGS_) ./...
+	$(GO) test $(GOFLAGS_) ./...
+
+demo: build
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@mkdir -p out
+	$(BIN) ingest --case $(DEMO_DB) --examiner demo samples/incident/logs
+	$(BIN) evidence --case $(DEMO_DB)
+	$(BIN) timeline --case $(DEMO_DB) --limit 25
+
+# Benchmarks: each ingester alone, then end to end into SQLite. Numbers go to docs/performance.md.
+bench:
+	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 3x ./ingest/...
+	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 1x ./cmd/breachline/
+
+# Fuzz every parser for FUZZTIME each.
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./... ); do \
+	  for f in $$($(GO) test $(GOFLAGS_) -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test $(GOFLAGS_) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin out
