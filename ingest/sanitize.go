@@ -1,6 +1,9 @@
 package ingest
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -38,6 +41,11 @@ func sanitize(e *normalize.Event) error {
 	attrs := e.Attrs
 	if len(attrs) > 0 {
 		var changed map[string]any
+		type hit struct {
+			k  string
+			hs []string
+		}
+		var hits []hit // sorted by name below: map order is random and the output must not be
 		for k, v := range attrs {
 			nv, hs, did := cleanValue(k, v)
 			if !did {
@@ -48,9 +56,13 @@ func sanitize(e *normalize.Event) error {
 			}
 			changed[k] = nv
 			if len(hs) > 0 {
-				handles = append(handles, hs...)
-				redacted = append(redacted, "attrs."+k)
+				hits = append(hits, hit{k, hs})
 			}
+		}
+		slices.SortFunc(hits, func(a, b hit) int { return strings.Compare(a.k, b.k) })
+		for _, h := range hits {
+			handles = append(handles, h.hs...)
+			redacted = append(redacted, "attrs."+h.k)
 		}
 		if changed != nil {
 			merged := make(map[string]any, len(attrs)+1)
@@ -133,7 +145,13 @@ func cleanValue(key string, v any) (out any, handles []string, did bool) {
 		return cp, handles, true
 	case map[string]any:
 		var cp map[string]any
-		for k, el := range x {
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			el := x[k]
 			nv, hs, d := cleanValue(k, el)
 			if d {
 				if cp == nil {

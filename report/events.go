@@ -38,7 +38,7 @@ func (w *EventWriter) Write(e *normalize.Event) error {
 			target = e.Resource
 		}
 		w.table.Row(normalize.FormatTime(e.Time)[:23]+"Z", e.Source, string(e.Category), e.Action,
-			string(e.Outcome), e.Principal, e.SrcIP, e.Credential, target, e.ID)
+			string(e.Outcome), e.Principal, e.SrcIP, ShortHandle(e.Credential), target, e.ID)
 	case CSV:
 		w.csv.Row(EventRecord(e)...)
 	default:
@@ -85,4 +85,14 @@ func EventRecord(e *normalize.Event) []string {
 		e.Resource, e.ResourceType, e.SecretRef, e.RequestID, e.EvidenceSHA256, e.EvidencePath,
 		strconv.FormatInt(e.Offset, 10), strconv.FormatInt(e.Length, 10), line, index, e.RawSHA256, attrs,
 	}
+}
+
+// ShortHandle abbreviates a hash handle for tables (sha256:ffbec83e6b53…); other handles are
+// identifiers people recognise and stay whole. Machine formats always carry the full handle.
+func ShortHandle(h string) string {
+	scheme, value, ok := normalize.SplitHandle(h)
+	if ok && (scheme == normalize.SchemeSHA256 || scheme == normalize.SchemeVaultHMAC || scheme == normalize.SchemeGitHubHashedToken) && len(value) > 16 {
+		return scheme + ":" + value[:12] + "…"
+	}
+	return h
 }

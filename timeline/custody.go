@@ -49,8 +49,14 @@ func entryHash(e *CustodyEntry) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// querier is what custody entries are written through: a transaction, or a connection inside one.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // appendCustody adds an entry inside tx, so that the change and its record commit together.
-func (c *Case) appendCustody(ctx context.Context, tx *sql.Tx, actor Actor, action string, objects map[string]string) (*CustodyEntry, error) {
+func (c *Case) appendCustody(ctx context.Context, tx querier, actor Actor, action string, objects map[string]string) (*CustodyEntry, error) {
 	e := &CustodyEntry{Examiner: actor.Examiner, Action: action, Args: actor.Args, Objects: objects, PrevHash: genesis}
 	err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1").Scan(&e.Seq, &e.PrevHash)
 	if err != nil && err != sql.ErrNoRows {

@@ -41,6 +41,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 			f.Close()
 			b.SetBytes(info.Size())
 			ctx := context.Background()
+			defer tuneGC()()
 			var events int64
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

@@ -5,6 +5,7 @@ package all
 
 import (
 	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/accesslog"
 	"github.com/breachline/breachline/ingest/cloudtrail"
 )
 
@@ -12,6 +13,8 @@ import (
 func Ingesters() []ingest.Ingester {
 	return []ingest.Ingester{
 		cloudtrail.New(),
+		// Line formats after the JSON ones: their Detect never claims input starting with { or [.
+		accesslog.New(),
 	}
 }
 

@@ -384,6 +384,12 @@ func (s *Scanner) scanValue(topLevel bool, index int64) bool {
 		i++
 	}
 done:
+	if i == s.start && !oversize {
+		// A closer where an element should start ("[1, }]"): take it as a bad record of its
+		// own so that scanning advances instead of yielding empty records forever.
+		i++
+		reason = "unexpected character where a JSON value should start"
+	}
 	length := skipped + int64(i-s.start)
 	s.rec.Length = length
 	if oversize {

@@ -1,0 +1,113 @@
+// Package accesslog ingests web server access logs in the NCSA family: Apache's common,
+// combined, vhost_common and vhost_combined formats and nginx's combined and main formats, with
+// or without a leading vhost ("host:443 client …" or "host client …"), with extra fields after
+// the user agent kept in order, plain or gzipped, LF or CRLF. One line is one request.
+package accesslog
+
+import (
+	"bytes"
+	"context"
+
+	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/internal/linerec"
+	"github.com/breachline/breachline/normalize"
+)
+
+// Name is the source name of access-log events.
+const Name = "access-log"
+
+// Ingester reads access logs.
+type Ingester struct{}
+
+// New returns the access-log ingester.
+func New() Ingester { return Ingester{} }
+
+// Name implements ingest.Ingester.
+func (Ingester) Name() string { return Name }
+
+// Version implements ingest.Ingester.
+func (Ingester) Version() string { return "1.0.0" }
+
+// detectLines is how many of the first non-blank lines Detect reads.
+const detectLines = 4
+
+// Detect implements ingest.Ingester: of the first few complete non-blank lines of head, all but
+// one parse as access-log lines, and at least two do (or the only one does). One bad line is
+// allowed because evidence often starts mid-line (a rotated or carved file). JSON is never
+// claimed: a shipper's JSON wrapping an access-log line belongs to that shipper's ingester.
+func (Ingester) Detect(head []byte) bool {
+	head = bytes.TrimPrefix(head, bom)
+	t := bytes.TrimLeft(head, " \t\r\n")
+	if len(t) == 0 || t[0] == '{' {
+		return false
+	}
+	if t[0] == '[' { // a JSON array, unless it is a bracketed IPv6 vhost
+		first, _, _ := bytes.Cut(t, []byte{' '})
+		if !isBracketAddr(string(first)) {
+			return false
+		}
+	}
+	// The last line is complete only when head is the whole file.
+	complete := len(head) < ingest.HeadSize
+	var p parser
+	seen, ok := 0, 0
+	for len(head) > 0 && seen < detectLines {
+		nl := bytes.IndexByte(head, '\n')
+		var line []byte
+		if nl < 0 {
+			if !complete {
+				break
+			}
+			line, head = head, nil
+		} else {
+			line, head = head[:nl], head[nl+1:]
+		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		seen++
+		if p.parse(string(line)) == "" {
+			ok++
+		}
+	}
+	return (ok >= 2 && ok >= seen-1) || (seen == 1 && ok == 1)
+}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// Ingest implements ingest.Ingester.
+func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
+	sc := linerec.New(src, src.MaxRecord)
+	var p parser
+	var ev normalize.Event
+	// The core copies what it keeps of an event before Event returns, so one attrs map serves
+	// every line.
+	attrs := make(map[string]any, 12)
+	for sc.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec := sc.Record()
+		if why := sc.Bad(); why != "" {
+			emit.Reject(rec, why)
+			continue
+		}
+		raw := rec.Raw
+		if rec.Offset == 0 {
+			raw = bytes.TrimPrefix(raw, bom)
+		}
+		if why := p.parse(string(raw)); why != "" {
+			emit.Reject(rec, why)
+			continue
+		}
+		clear(attrs)
+		ev = normalize.Event{Attrs: attrs}
+		if why := p.toEvent(&ev, src.AssumeTZ); why != "" {
+			emit.Reject(rec, why)
+			continue
+		}
+		emit.Event(rec, &ev)
+	}
+	return sc.Err()
+}

@@ -1,0 +1,309 @@
+package accesslog
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// fields are one line's parts, as substrings of the line with the servers' escapes still in
+// place (decoding allocates, so it is done only for the parts an event keeps and only when a
+// backslash is present).
+type fields struct {
+	vhost     string // %v[:%p] or nginx $host, when the line starts with one
+	client    string // %h, $remote_addr
+	ident     string // %l
+	user      string // %u, $remote_user
+	stamp     stamp
+	timeRaw   string // between the brackets, exactly as logged
+	request   string // between the quotes
+	status    string // %>s, $status: digits or "-"
+	size      string // %b, %O, $body_bytes_sent: digits or "-"
+	referrer  string
+	userAgent string
+	combined  bool // referrer and user agent are present
+	trailing  []string
+}
+
+// parser holds the buffers reused from line to line.
+type parser struct {
+	f     fields
+	items []string
+}
+
+// parse splits one line into p.f. The grammar is the one Apache's common, combined,
+// vhost_common and vhost_combined formats and nginx's combined and main formats share:
+//
+//	[vhost[:port]] client ident user [time] "request" status bytes ["referrer" "user-agent"] [extra…]
+//
+// Fields are separated by spaces. Anything that does not fit is refused with the reason, not
+// repaired: a quote the server should have escaped means the boundaries between fields can no
+// longer be known, and guessing them would put an attacker's text in the wrong column.
+func (p *parser) parse(s string) (reason string) {
+	if n := leadingNULs(s); n > 0 {
+		return fmt.Sprintf("line starts with %d NUL byte(s) (a zero-filled gap, as a crash or a preallocated file leaves)", n)
+	}
+	reason = p.split(s)
+	if reason != "" && !isText(s) {
+		reason = "binary data (control bytes or invalid UTF-8): " + reason
+	}
+	return reason
+}
+
+// split does the work of parse for a line that does not start with NULs.
+func (p *parser) split(s string) (reason string) {
+	f := &p.f
+	*f = fields{trailing: f.trailing[:0]}
+
+	// The fields before the timestamp: three (client ident user), or four with a vhost first.
+	var pre [4]string
+	n, i := 0, 0
+	for {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i >= len(s) {
+			return "no [timestamp] field"
+		}
+		j := strings.IndexByte(s[i:], ' ')
+		if j < 0 {
+			j = len(s)
+		} else {
+			j += i
+		}
+		if s[i] == '[' && !isBracketAddr(s[i:j]) {
+			break
+		}
+		if n == len(pre) {
+			return "more than four fields before the [timestamp] (a user name with a space, or not an access log)"
+		}
+		pre[n] = s[i:j]
+		n++
+		i = j
+	}
+	switch n {
+	case 3:
+		f.client, f.ident, f.user = pre[0], pre[1], pre[2]
+	case 4:
+		if pre[1] == "-" {
+			// A vhost line has the client address second, and an address is never "-"; what we
+			// have is more likely "client - user name" with a space in the name. Either reading
+			// is a guess.
+			return "four fields before the [timestamp] and the second is \"-\": cannot tell a vhost prefix from a user name with a space"
+		}
+		f.vhost, f.client, f.ident, f.user = pre[0], pre[1], pre[2], pre[3]
+		if !isHostText(f.vhost, true) {
+			return "vhost " + quote(f.vhost) + " is not a host name or address"
+		}
+	default:
+		return fmt.Sprintf("%d fields before the [timestamp]; expected client ident user, optionally after a vhost", n)
+	}
+	if !isHostText(f.client, false) {
+		return "client " + quote(f.client) + " is not a host name or address"
+	}
+
+	end := strings.IndexByte(s[i:], ']')
+	if end < 0 {
+		return "timestamp has no closing ']'"
+	}
+	f.timeRaw = s[i+1 : i+end]
+	if f.stamp, reason = parseStamp(f.timeRaw); reason != "" {
+		return reason
+	}
+	i += end + 1
+
+	// "request"
+	i, ok := spaces(s, i)
+	if !ok {
+		return "line ends after the timestamp: no \"request\" field"
+	}
+	if s[i] != '"' {
+		return "expected the quoted request after the timestamp, found " + quote(s[i:])
+	}
+	req, next, esc, ok := quoted(s, i)
+	if !ok {
+		return "unterminated quoted request: no closing '\"' before the end of the line"
+	}
+	if next < len(s) && s[next] != ' ' {
+		return "text right after the closing quote of the request (" + quote(s[next:]) + "): an unescaped quote inside it"
+	}
+	f.request = req
+	if esc {
+		f.request = unescape(req)
+	}
+	i = next
+
+	// status bytes
+	if i, ok = spaces(s, i); !ok {
+		return "line ends after the request: no status"
+	}
+	f.status, i = word(s, i)
+	if f.status != "-" && (!allDigits(f.status) || len(f.status) > 3) {
+		return "status " + quote(f.status) + " is not an HTTP status code"
+	}
+	if i, ok = spaces(s, i); !ok {
+		return "line ends after the status: no byte count"
+	}
+	f.size, i = word(s, i)
+	if f.size != "-" && (!allDigits(f.size) || len(f.size) > 18) {
+		return "byte count " + quote(f.size) + " is not a number"
+	}
+
+	// Whatever follows: "referrer" "user-agent" in the combined formats, then any extra fields.
+	p.items = p.items[:0]
+	firstTwoQuoted := 0
+	for k := 0; ; k++ {
+		if i, ok = spaces(s, i); !ok {
+			break
+		}
+		var v string
+		if s[i] == '"' {
+			val, next, esc, ok := quoted(s, i)
+			if !ok {
+				return fmt.Sprintf("unterminated quoted %s: no closing '\"' before the end of the line", trailingName(k, firstTwoQuoted))
+			}
+			if next < len(s) && s[next] != ' ' {
+				return fmt.Sprintf("text right after the closing quote of the %s (%s): an unescaped quote inside it",
+					trailingName(k, firstTwoQuoted), quote(s[next:]))
+			}
+			if k < 2 && firstTwoQuoted == k {
+				firstTwoQuoted++
+			}
+			v, i = val, next
+			if esc {
+				v = unescape(v)
+			}
+		} else {
+			// An unquoted field may hold quoted parts, as nginx's documented
+			// uct="$upstream_connect_time" does; each must close before the field ends.
+			start := i
+			if i, ok = unquotedField(s, i); !ok {
+				return "unclosed quote in unquoted field " + quote(s[start:]) + ": an unescaped quote broke the field boundaries"
+			}
+			v = unescape(s[start:i])
+		}
+		p.items = append(p.items, v)
+	}
+	rest := p.items
+	if firstTwoQuoted == 2 {
+		f.combined = true
+		f.referrer, f.userAgent = rest[0], rest[1]
+		rest = rest[2:]
+	}
+	f.trailing = append(f.trailing, rest...)
+	return ""
+}
+
+// trailingName names the k-th field after the byte count for messages.
+func trailingName(k, quotedSoFar int) string {
+	switch {
+	case k == 0:
+		return "referrer"
+	case k == 1 && quotedSoFar == 1:
+		return "user agent"
+	}
+	return fmt.Sprintf("extra field %d", k+1)
+}
+
+// unquotedField returns the end of the field at s[i]: the next space outside quotes. ok is false
+// when a quote inside it is not closed.
+func unquotedField(s string, i int) (end int, ok bool) {
+	for i < len(s) && s[i] != ' ' {
+		if s[i] == '"' {
+			_, next, _, closed := quoted(s, i)
+			if !closed {
+				return len(s), false
+			}
+			i = next
+			continue
+		}
+		i++
+	}
+	return i, true
+}
+
+// spaces skips the spaces at s[i:]; ok is false when nothing follows them.
+func spaces(s string, i int) (int, bool) {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i, i < len(s)
+}
+
+// word returns the text from s[i] to the next space.
+func word(s string, i int) (string, int) {
+	j := strings.IndexByte(s[i:], ' ')
+	if j < 0 {
+		return s[i:], len(s)
+	}
+	return s[i : i+j], i + j
+}
+
+// isHostText reports whether s can be a client address or host name as the servers log them:
+// an IPv4 or IPv6 address (with a zone), a DNS name (Apache with HostnameLookups), nginx's
+// "unix:" for a Unix-socket peer, and for a vhost also [v6] and a :port.
+func isHostText(s string, vhost bool) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isAlnum(c) {
+			continue
+		}
+		switch c {
+		case '.', '-', '_', ':', '%':
+			continue
+		case '[', ']':
+			if vhost {
+				continue
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// isBracketAddr reports whether tok is a bracketed IPv6 vhost ("[2001:db8::1]" or
+// "[2001:db8::1]:443") rather than the start of the timestamp, which is "[dd/…".
+func isBracketAddr(tok string) bool {
+	end := strings.IndexByte(tok, ']')
+	if end < 2 || (end+1 < len(tok) && tok[end+1] != ':') {
+		return false
+	}
+	for i := 1; i < end; i++ {
+		if c := tok[i]; !isHex(c) && c != ':' && c != '.' && c != '%' {
+			return false
+		}
+	}
+	return strings.IndexByte(tok[1:end], ':') >= 0
+}
+
+// isText reports whether s is valid UTF-8 without control bytes other than tab. Both servers
+// escape control bytes, so a line holding them was not written by either as it stands.
+func isText(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || (r < 0x20 && r != '\t') || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func leadingNULs(s string) int {
+	n := 0
+	for n < len(s) && s[n] == 0 {
+		n++
+	}
+	return n
+}
+
+// quote renders a piece of a bad line for a reject reason, cut short: the reject keeps the
+// line's beginning as its snippet, so the reason only has to point at the problem.
+func quote(s string) string {
+	const max = 48
+	if len(s) > max {
+		return fmt.Sprintf("%q…", s[:max])
+	}
+	return fmt.Sprintf("%q", s)
+}

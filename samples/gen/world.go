@@ -1,0 +1,50 @@
+package main
+
+import "time"
+
+// The incident, as a story. The platform, hub.example, hosts "Spaces" (apps) whose owners store
+// secrets (hub tokens, AWS keys, GitHub tokens, GCP keys, passwords) that the platform keeps in
+// Vault and mounts as Kubernetes secrets. On 2026-03-03 an intruder holding a leaked builder
+// token reads a subset of those secrets and uses some of the credentials inside them.
+//
+// Every value here is invented; tokens have the shape of real ones so that redaction and
+// matching are exercised, but grant nothing.
+
+// Times of the story, UTC.
+var (
+	baselineStart = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	windowStart   = time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)
+	windowEnd     = time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+)
+
+// at returns a moment of the incident day.
+func at(day, hour, min, sec int) time.Time {
+	return time.Date(2026, 3, day, hour, min, sec, 0, time.UTC)
+}
+
+// Addresses. Attacker addresses come from documentation ranges (RFC 5737) like all the others.
+const (
+	attackerIP1 = "203.0.113.66"  // reads secrets, uses the hub and GitHub tokens
+	attackerIP2 = "198.51.100.77" // uses the AWS key
+	attackerIP3 = "203.0.113.201" // uses the GCP key
+	aliceIP     = "198.51.100.10" // alice's office
+	bobCI       = "192.0.2.10"    // bob's CI runner
+	carolIP     = "192.0.2.20"
+	daveHome    = "198.51.100.40"
+	daveTravel  = "192.0.2.150" // dave abroad: a new IP, no exposure
+	vpsUA       = "python-requests/2.31.0"
+	botoUA      = "Boto3/1.34.51 md/Botocore#1.34.51 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.11.8"
+	curlUA      = "curl/8.5.0"
+	browserUA   = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_3) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Safari/605.1.15"
+)
+
+// Credentials stored in Space secrets.
+const (
+	aliceHubToken   = "hf_aLiCeChAtBoTtOkEnQwErTyUiOpAsDfGhJk01"         // acme/chatbot HF_TOKEN
+	aliceOpenAIKey  = "sk-proj-aliceOPENAIkey0123456789abcdefghijklmnop" // acme/chatbot OPENAI_API_KEY, never used
+	bobAWSKeyID     = "AKIAHUBEXAMPLEBOB001"                             // acme/ingest AWS_ACCESS_KEY_ID
+	bobAWSKeyNew    = "AKIAHUBEXAMPLEBOB002"                             // bob's rotated key
+	attackerTempKey = "ASIAHUBEXAMPLETEMP01"                             // minted with bob's key by the attacker
+	bobCITempKey    = "ASIAHUBEXAMPLECI0001"                             // minted with bob's key by his CI, before the breach
+	daveHubToken    = "hf_dAvEnOtEbOoKtOkEnZxCvBnMaSdFgHjKlQw02"
+)

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/breachline/breachline/internal/synth"
+)
+
+// write writes the incident's logs under dir/logs.
+func write(dir string, noise int, seed int64) error {
+	ctBase, ctWindow := cloudTrailDays()
+	ctBaseFile, err := cloudTrailFile(ctBase)
+	if err != nil {
+		return err
+	}
+	ctWindowFile, err := cloudTrailFile(ctWindow)
+	if err != nil {
+		return err
+	}
+	hubBase, hubWindow := hubAPI()
+	files := map[string][]byte{
+		// CloudTrail delivers gzipped files; one of them is kept plain, as examiners often get.
+		"logs/cloudtrail/111122223333_CloudTrail_eu-west-1_20260301T0000Z.json.gz": gz(ctBaseFile),
+		"logs/cloudtrail/111122223333_CloudTrail_eu-west-1_20260303T0000Z.json":    ctWindowFile,
+		"logs/hub-api/access.log.1.gz":                                             gz(accessLogFile(hubBase)),
+		"logs/hub-api/access.log":                                                  accessLogFile(hubWindow),
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			return err
+		}
+	}
+	if noise > 0 {
+		return writeNoise(filepath.Join(dir, "logs", "noise"), noise, seed)
+	}
+	return nil
+}
+
+// noiseSources are the background generators, one file each. Their identities, keys and
+// addresses (10.0.0.0/8) never meet the incident's, so the ground truth holds at any volume.
+var noiseSources = []struct {
+	file string
+	gen  func(w io.Writer, n int, seed int64) error
+}{
+	{"cloudtrail.json", synth.CloudTrail},
+	{"access.log", synth.AccessLog},
+}
+
+func writeNoise(dir string, n int, seed int64) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i, src := range noiseSources {
+		f, err := os.Create(filepath.Join(dir, src.file))
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(f, 1<<20)
+		if err := src.gen(bw, n, seed+int64(i)); err != nil {
+			f.Close()
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gz compresses b deterministically: no name, no modification time.
+func gz(b []byte) []byte {
+	var out bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&out, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	return out.Bytes()
+}
