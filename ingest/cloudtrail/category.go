@@ -69,6 +69,20 @@ func categorize(r *record, p *params, resp *response, ev *normalize.Event) {
 		}
 	case "signin.amazonaws.com ConsoleLogin":
 		ev.Category = normalize.Auth
+	case "kms.amazonaws.com Decrypt":
+		// The read itself is the GetSecretValue/GetParameter event; the Decrypt it causes names
+		// the secret in its encryption context, which ties the key's use to the secret.
+		ev.SetAttr("secret_arn", p.EncryptionContext["SecretARN"])
+		ev.SetAttr("parameter_arn", p.EncryptionContext["PARAMETER_ARN"])
+	}
+	if r.EventName == "BatchGetSecretValue" && len(p.Filters) > 0 {
+		// Selected by filter, the secrets are not named here: Secrets Manager logs one
+		// GetSecretValue per secret returned, and those carry the refs.
+		var f []string
+		for _, x := range p.Filters {
+			f = append(f, x.Key+"="+strings.Join(x.Values, "|"))
+		}
+		ev.SetAttr("batch_filters", f)
 	}
 	if ev.Category == normalize.APICall && p.BucketName != "" {
 		ev.Resource, ev.ResourceType = "arn:aws:s3:::"+p.BucketName, "AWS::S3::Bucket"

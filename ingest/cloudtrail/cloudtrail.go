@@ -40,12 +40,13 @@ func (Ingester) Detect(head []byte) bool {
 	}
 	return (bytes.Contains(head, []byte(`"eventVersion"`)) && bytes.Contains(head, []byte(`"eventSource"`))) ||
 		bytes.Contains(head, []byte(`"CloudTrailEvent"`)) ||
+		(bytes.Contains(head, []byte(`"QueryResultRows"`)) && bytes.Contains(head, []byte(`"eventtime"`))) ||
 		bytes.Contains(head, []byte(`"digestPublicKeyFingerprint"`))
 }
 
 // Ingest implements ingest.Ingester.
 func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
-	sc := jsonrec.New(src, src.MaxRecord, "Records", "Events")
+	sc := jsonrec.New(src, src.MaxRecord, "Records", "Events", "QueryResultRows")
 	first := true
 	var ev normalize.Event
 	for sc.Next() {
@@ -80,6 +81,9 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 // decode reads one record in any of the envelopes into the CloudTrail record it holds.
 func decode(raw []byte) (*record, error) {
 	var r record
+	if isLakeRow(raw) {
+		return decodeLakeRow(raw)
+	}
 	if bytes.Contains(raw, []byte(`"CloudTrailEvent"`)) {
 		var l lookupEvent
 		if err := jsondec.Unmarshal(raw, &l); err != nil {

@@ -15,13 +15,18 @@ func (r *record) toEvent(ev *normalize.Event) error {
 		return errors.New("not a CloudTrail event: no eventTime")
 	}
 	t, err := parseTime(r.EventTime)
+	tz := normalize.TZExplicit
+	if r.lakeTime {
+		t, err = time.Parse("2006-01-02 15:04:05.999999999", r.EventTime)
+		tz = normalize.TZUTCBySpec
+	}
 	if err != nil {
 		return err
 	}
 	if r.EventName == "" && r.InsightDetails == nil {
 		return errors.New("not a CloudTrail event: no eventName")
 	}
-	ev.Time, ev.TimeRaw, ev.TZBasis = t, r.EventTime, normalize.TZExplicit
+	ev.Time, ev.TimeRaw, ev.TZBasis = t, r.EventTime, tz
 	ev.Action = r.EventName
 	if in := r.InsightDetails; in != nil {
 		// An Insights event reports an anomaly in the rate of another call; it names that call.

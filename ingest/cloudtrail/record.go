@@ -28,6 +28,9 @@ type record struct {
 	Resources          []resource         `json:"resources"`
 	InsightDetails     *insight           `json:"insightDetails"`
 
+	// lakeTime is set for CloudTrail Lake rows, whose eventtime has no zone and is UTC by schema.
+	lakeTime bool
+
 	// EventBridge envelope.
 	DetailType string             `json:"detail-type"`
 	Detail     jsondec.RawMessage `json:"detail"`
@@ -91,6 +94,14 @@ type params struct {
 	RoleSession    string   `json:"roleSessionName"`
 	BucketName     string   `json:"bucketName"`
 	Key            string   `json:"key"`
+	// EncryptionContext names, on a KMS Decrypt made for Secrets Manager or Parameter Store, the
+	// secret or parameter being decrypted.
+	EncryptionContext map[string]string `json:"encryptionContext"`
+	// Filters replace SecretIDList in a BatchGetSecretValue that selects secrets by tag or name.
+	Filters []struct {
+		Key    string   `json:"key"`
+		Values []string `json:"values"`
+	} `json:"filters"`
 }
 
 // response holds the response elements the categories need.

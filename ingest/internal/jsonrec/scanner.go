@@ -1,7 +1,8 @@
 // Package jsonrec splits a stream of JSON into records without decoding them, keeping each
 // record's byte offset, length, start line and array position. It understands the containers log
 // exporters use: JSON lines, concatenated (pretty-printed) objects, a bare array, and a wrapper
-// object whose first key holds the array ({"Records":[…]}, {"value":[…]}). Memory is bounded by
+// object with a key that holds the array ({"Records":[…]}, {"value":[…]}, or {"QueryStatus":…,
+// "QueryResultRows":[…]}). Memory is bounded by
 // the record size limit, not the file size: a 50 MB single-line Records file is walked one
 // record at a time.
 package jsonrec
@@ -11,12 +12,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/normalize"
 )
 
 const chunk = 256 << 10
+
+// wrapperProbe bounds how far into a top-level object the scanner looks for a wrapper key before
+// taking the object as a record.
+const wrapperProbe = 64 << 10
 
 // Scanner yields one record per Next call. A record is either well-formed enough to hand to a
 // decoder (Bad returns "") or a stretch of bytes the scanner could not make a record of (Bad says
@@ -43,7 +49,8 @@ type Scanner struct {
 }
 
 // New returns a scanner over r. max bounds one record in bytes; wrappers are the keys that, as
-// the first key of a top-level object holding an array, make that object a container.
+// a key of a top-level object holding an array (found within the object's first 64 KiB), make
+// that object a container: its array's elements are the records, its other members are skipped.
 func New(r io.Reader, max int, wrappers ...string) *Scanner {
 	if max <= 0 {
 		max = ingest.DefaultMaxRecord
@@ -174,14 +181,15 @@ func (s *Scanner) consume(n int) {
 	s.start += n
 }
 
-// wrapperPrefix returns the length of `{ "Key" : [` at buf[start] when Key is a wrapper key, else 0.
+// wrapperPrefix returns the length of `{ … "Key" : [` at buf[start] when Key is a wrapper key,
+// else 0.
 func (s *Scanner) wrapperPrefix() int {
 	if len(s.wrappers) == 0 {
 		return 0
 	}
 	for {
 		n, complete := matchWrapper(s.buf[s.start:s.end], s.wrappers)
-		if complete || s.end-s.start > 4096 {
+		if complete || s.end-s.start > wrapperProbe {
 			return n
 		}
 		if !s.fill(s.start) {
@@ -191,7 +199,10 @@ func (s *Scanner) wrapperPrefix() int {
 	}
 }
 
-// matchWrapper inspects b (starting with '{'). complete is false when b ends before a decision.
+// matchWrapper inspects b (starting with '{') for a member whose key is a wrapper key and whose
+// value is an array; other members before it (QueryStatus, QueryStatistics…) are skipped. It
+// returns the length up to and including that array's '['. complete is false when b ends before
+// a decision.
 func matchWrapper(b []byte, wrappers []string) (n int, complete bool) {
 	i := 1
 	ws := func() bool {
@@ -200,41 +211,81 @@ func matchWrapper(b []byte, wrappers []string) (n int, complete bool) {
 		}
 		return i < len(b)
 	}
-	if !ws() {
-		return 0, false
-	}
-	if b[i] != '"' {
-		return 0, true
-	}
-	j := bytes.IndexByte(b[i+1:], '"')
-	if j < 0 {
-		return 0, len(b)-i > 256
-	}
-	key := string(b[i+1 : i+1+j])
-	i += j + 2
-	known := false
-	for _, w := range wrappers {
-		if key == w {
-			known = true
+	for {
+		if !ws() {
+			return 0, false
+		}
+		if b[i] != '"' {
+			return 0, true // '}' (no wrapper key) or not JSON: a record either way
+		}
+		j := bytes.IndexByte(b[i+1:], '"')
+		if j < 0 {
+			return 0, false
+		}
+		key := string(b[i+1 : i+1+j])
+		i += j + 2
+		if !ws() {
+			return 0, false
+		}
+		if b[i] != ':' {
+			return 0, true
+		}
+		i++
+		if !ws() {
+			return 0, false
+		}
+		if b[i] == '[' && slices.Contains(wrappers, key) {
+			return i + 1, true
+		}
+		end, ok := skipValue(b, i)
+		if !ok {
+			return 0, false
+		}
+		i = end
+		if !ws() {
+			return 0, false
+		}
+		switch b[i] {
+		case ',':
+			i++
+		default:
+			return 0, true
 		}
 	}
-	if !known {
-		return 0, true
+}
+
+// skipValue returns the index just after the JSON value starting at b[i], or ok=false when b
+// ends first.
+func skipValue(b []byte, i int) (int, bool) {
+	depth, inStr, esc := 0, false, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case inStr:
+			if esc {
+				esc = false
+			} else if c == '\\' {
+				esc = true
+			} else if c == '"' {
+				inStr = false
+				if depth == 0 {
+					return i + 1, true
+				}
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth <= 0 {
+				return i + 1, true
+			}
+		case depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\t' || c == '\r'):
+			return i, true
+		}
 	}
-	if !ws() {
-		return 0, false
-	}
-	if b[i] != ':' {
-		return 0, true
-	}
-	i++
-	if !ws() {
-		return 0, false
-	}
-	if b[i] != '[' {
-		return 0, true
-	}
-	return i + 1, true
+	return 0, false
 }
 
 // skipWrapperRest skips what follows the container array inside its wrapper object, up to and

@@ -73,8 +73,16 @@ func TestWrapperAndArray(t *testing.T) {
 	}, recs)
 }
 
-func TestWrapperKeyNotFirstIsARecord(t *testing.T) {
-	recs := scan(t, `{"eventVersion":"1","Records":[1]}`, 0, "Records")
+func TestWrapperKeyAfterOtherMembers(t *testing.T) {
+	in := `{"QueryStatus":"FINISHED","QueryStatistics":{"EventsMatched":2,"x":[1,{"y":"]"}]},"QueryResultRows":[[{"a":"1"}],[{"b":"2"}]],"NextToken":"t"}`
+	recs := scan(t, in, 0, "QueryResultRows")
+	require.Len(t, recs, 2)
+	require.Equal(t, `[{"a":"1"}]`, recs[0].Raw)
+	require.Equal(t, int64(1), recs[1].Index)
+}
+
+func TestObjectWithoutWrapperKeyIsARecord(t *testing.T) {
+	recs := scan(t, `{"eventVersion":"1","resources":[1]}`, 0, "Records")
 	require.Len(t, recs, 1)
 	require.Equal(t, int64(-1), recs[0].Index)
 }
