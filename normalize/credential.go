@@ -104,3 +104,28 @@ func isLowerHex(s string) bool {
 	}
 	return true
 }
+
+// RawHandles returns every handle under which a raw credential value can appear in a log: the
+// sha256 handle (the primary one, first), and GitHub's hashed_token form. Vault HMACs need the
+// audit device's key and cannot be derived; an inventory gives those as vault-hmac handles.
+func RawHandles(raw string) []string {
+	return []string{TokenHandle(raw), GitHubHashedTokenHandle(raw)}
+}
+
+// Mask returns a display form of a raw credential that identifies it to its owner without
+// revealing it: the vendor prefix (up to the first '_' or '-' within the first 12 characters, or
+// the first 3 characters) and the last 4 characters, such as hf_…c3d9. Values too short to mask
+// safely show only their length.
+func Mask(raw string) string {
+	if len(raw) < 12 {
+		return fmt.Sprintf("(%d characters)", len(raw))
+	}
+	prefix := raw[:3]
+	for i := 0; i < 12 && i < len(raw)-8; i++ {
+		if raw[i] == '_' || raw[i] == '-' {
+			prefix = raw[:i+1]
+			break
+		}
+	}
+	return prefix + "…" + raw[len(raw)-4:]
+}

@@ -63,6 +63,20 @@ func Printable(s string) string {
 	return b.String()
 }
 
+// PrintableText is Printable for multi-line text such as an original record shown on a
+// terminal: line breaks and tabs stay as they are, every other control character is escaped.
+func PrintableText(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		parts := strings.Split(strings.TrimSuffix(l, "\r"), "\t")
+		for j, p := range parts {
+			parts[j] = Printable(p)
+		}
+		lines[i] = strings.Join(parts, "\t")
+	}
+	return strings.Join(lines, "\n")
+}
+
 func isPrintable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -39,7 +39,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Case, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("%s: %w (create one with `breachline init` or `breachline ingest`)", path, ErrNoCase)
 	}
-	db, err := sql.Open("sqlite3", dsn(path, "ro"))
+	db, err := sql.Open(driverName, dsn(path, "ro"))
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func open(ctx context.Context, path string, create bool) (*Case, error) {
 	if _, err := os.Stat(path); err != nil && !create {
 		return nil, fmt.Errorf("%s: %w (create one with `breachline init` or `breachline ingest`)", path, ErrNoCase)
 	}
-	db, err := sql.Open("sqlite3", dsn(path, "rwc"))
+	db, err := sql.Open(driverName, dsn(path, "rwc"))
 	if err != nil {
 		return nil, err
 	}

@@ -138,6 +138,31 @@ func (c *Case) Events(ctx context.Context, f Filter, fn func(*normalize.Event) e
 	return rows.Err()
 }
 
+// EventsWhere calls fn for each event satisfying cond, an SQL condition over the events table,
+// in time order. It serves packages that select events through their own tables (the
+// correlator's pivots); limit 0 means all.
+func (c *Case) EventsWhere(ctx context.Context, cond string, args []any, limit int, fn func(*normalize.Event) error) error {
+	q := selectEvent + " WHERE " + cond + " ORDER BY time, id"
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := c.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // CountEvents returns how many events f selects, ignoring its limit.
 func (c *Case) CountEvents(ctx context.Context, f Filter) (int64, error) {
 	if strings.Contains(f.IP, "/") {

@@ -87,6 +87,98 @@ BEGIN SELECT RAISE(ABORT, 'custody is append-only'); END;
 CREATE TRIGGER custody_no_delete BEFORE DELETE ON custody
 BEGIN SELECT RAISE(ABORT, 'custody is append-only'); END;
 `,
+	// 2: the secrets inventory, indicators, and the correlator's results.
+	`
+CREATE TABLE inventory (
+	row             INTEGER PRIMARY KEY,
+	secret_ref      TEXT NOT NULL,
+	credential      TEXT NOT NULL,
+	display         TEXT NOT NULL,
+	owner           TEXT,
+	kind            TEXT,
+	scopes          TEXT,
+	data_categories TEXT,
+	consumers       TEXT NOT NULL,
+	revoked_at      TEXT,
+	source_file     TEXT NOT NULL,
+	source_line     INTEGER NOT NULL
+);
+CREATE INDEX inventory_secret ON inventory(secret_ref);
+CREATE INDEX inventory_credential ON inventory(credential);
+CREATE TABLE inventory_handles (
+	credential TEXT NOT NULL,
+	handle     TEXT NOT NULL,
+	PRIMARY KEY (credential, handle)
+) WITHOUT ROWID;
+CREATE INDEX inventory_handles_handle ON inventory_handles(handle);
+CREATE TABLE iocs (
+	type  TEXT NOT NULL CHECK (type IN ('ip', 'cidr', 'principal', 'user_agent')),
+	value TEXT NOT NULL,
+	note  TEXT
+);
+CREATE TABLE exposures (
+	event_id   TEXT NOT NULL,
+	time       TEXT NOT NULL,
+	secret_ref TEXT NOT NULL,
+	read_ref   TEXT NOT NULL,
+	principal  TEXT,
+	src_ip     TEXT,
+	outcome    TEXT NOT NULL,
+	in_window  INTEGER NOT NULL,
+	class      TEXT NOT NULL CHECK (class IN ('expected', 'suspicious', 'attempt')),
+	proves     INTEGER NOT NULL,
+	reasons    TEXT NOT NULL
+);
+CREATE TABLE credential_uses (
+	credential      TEXT NOT NULL,
+	handle          TEXT NOT NULL,
+	via             TEXT,
+	event_id        TEXT NOT NULL,
+	time            TEXT NOT NULL,
+	source          TEXT NOT NULL,
+	action          TEXT,
+	outcome         TEXT NOT NULL,
+	principal       TEXT,
+	src_ip          TEXT,
+	user_agent      TEXT,
+	novel           INTEGER NOT NULL,
+	after_revocation INTEGER NOT NULL,
+	reasons         TEXT NOT NULL
+);
+CREATE TABLE findings (
+	id         TEXT PRIMARY KEY,
+	rule       TEXT NOT NULL,
+	severity   TEXT NOT NULL CHECK (severity IN ('critical', 'high', 'medium', 'low', 'info')),
+	time       TEXT NOT NULL,
+	summary    TEXT NOT NULL,
+	credential TEXT,
+	secret_ref TEXT,
+	owner      TEXT,
+	src_ip     TEXT,
+	events     TEXT NOT NULL
+);
+CREATE TABLE credential_summary (
+	credential     TEXT PRIMARY KEY,
+	display        TEXT NOT NULL,
+	owner          TEXT,
+	secret_refs    TEXT NOT NULL,
+	status         TEXT NOT NULL CHECK (status IN ('misused', 'exposed', 'possibly-exposed', 'not-exposed')),
+	first_exposure TEXT,
+	first_misuse   TEXT,
+	last_misuse    TEXT,
+	misuse_count   INTEGER NOT NULL,
+	novel_ips      TEXT NOT NULL,
+	revoked_at     TEXT,
+	derived        TEXT NOT NULL
+);
+CREATE TABLE coverage (
+	source TEXT NOT NULL,
+	first  TEXT NOT NULL,
+	last   TEXT NOT NULL,
+	events INTEGER NOT NULL,
+	gaps   TEXT NOT NULL
+);
+`,
 }
 
 func (c *Case) version(ctx context.Context) (int, error) {

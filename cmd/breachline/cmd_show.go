@@ -84,7 +84,7 @@ func (c *showCmd) run(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(w, "\noriginal record:\n")
 	if e.stdoutTTY {
-		fmt.Fprintln(w, normalize.Printable(normalize.CleanString(string(rec))))
+		fmt.Fprintln(w, normalize.PrintableText(normalize.CleanString(string(rec))))
 		return nil
 	}
 	_, err = w.Write(append(rec, '\n'))

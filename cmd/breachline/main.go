@@ -45,7 +45,8 @@ type runner interface {
 // commands is the command table, in the order `breachline help` lists them.
 var commands = []*command{
 	initCommand, ingestCommand, formatsCommand, evidenceCommand, rejectsCommand, timelineCommand,
-	showCommand, custodyCommand, versionCommand,
+	showCommand, inventoryCommand, iocCommand, correlateCommand, findingsCommand, credentialsCommand,
+	explainCommand, pivotCommand, custodyCommand, versionCommand,
 }
 
 // usageError marks a mistake in the command line (exit 2).

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/breachline/breachline/report"
+	"github.com/breachline/breachline/timeline/correlate"
+)
+
+var findingsCommand = &command{
+	name:    "findings",
+	summary: "List the correlator's findings, most severe first, each citing its events",
+	usage:   "[--rule NAME] [--min-severity S] [--credential H] [--format table|jsonl|csv]",
+	example: `breachline findings --case acme.db
+breachline findings --case acme.db --min-severity high --format jsonl
+breachline explain --case acme.db <finding-id>`,
+	new: func() runner { return &findingsCmd{} },
+}
+
+type findingsCmd struct {
+	out    formatFlag
+	filter correlate.FindingFilter
+}
+
+func (c *findingsCmd) AddFlags(fs *pflag.FlagSet) {
+	fs.StringSliceVar(&c.filter.Rules, "rule", nil, "only these rules (suspicious-secret-read, ip-pivot, …)")
+	fs.StringVar(&c.filter.MinSeverity, "min-severity", "", "only findings at least this severe (critical, high, medium, low, info)")
+	fs.StringVar(&c.filter.Credential, "credential", "", "only findings about this credential handle")
+	c.out.AddFlags(fs)
+}
+
+func (c *findingsCmd) check(args []string) error {
+	if len(args) > 0 {
+		return usagef("findings takes no arguments")
+	}
+	return c.out.check()
+}
+
+func (c *findingsCmd) run(ctx context.Context, e *env, _ []string) error {
+	cs, err := e.openCase(ctx)
+	if err != nil {
+		return err
+	}
+	defer cs.Close()
+	f := c.out.get()
+	var t *report.TableWriter
+	var w *report.CSVWriter
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	switch f {
+	case report.Table:
+		t = report.NewTable(e.stdout, "SEVERITY", "RULE", "TIME", "SUMMARY", "ID")
+		t.MaxCell = 110
+	case report.CSV:
+		w = report.NewCSV(e.stdout, "id", "rule", "severity", "time", "summary", "credential", "secret_ref", "owner", "src_ip", "events")
+	}
+	n := 0
+	err = correlate.Findings(ctx, cs.DB(), c.filter, func(x *correlate.Finding) error {
+		n++
+		switch f {
+		case report.Table:
+			t.Row(strings.ToUpper(x.Severity), x.Rule, shortTime(x.Time), x.Summary, x.ID)
+		case report.CSV:
+			w.Row(x.ID, x.Rule, x.Severity, x.Time, x.Summary, deref(x.Credential), deref(x.SecretRef), deref(x.Owner),
+				deref(x.SrcIP), strings.Join(x.Events, ";"))
+		default:
+			return enc.Encode(x)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if t != nil {
+		err = t.Flush()
+	}
+	if w != nil {
+		err = w.Flush()
+	}
+	if n == 0 {
+		e.note("no findings (has breachline correlate run on this case?)")
+	}
+	return err
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

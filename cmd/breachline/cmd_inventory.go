@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/breachline/breachline/report"
+	"github.com/breachline/breachline/timeline"
+	"github.com/breachline/breachline/timeline/correlate"
+)
+
+var inventoryCommand = &command{
+	name:    "inventory",
+	summary: "Import or list the secrets inventory: which credential sits in which secret",
+	usage:   "import FILE... | list [--format table|jsonl|csv]",
+	example: `breachline inventory import --case acme.db secrets-inventory.csv
+breachline inventory list --case acme.db`,
+	about: `The inventory is the platform's list of stored secrets and the credentials inside them, as
+CSV with a header row or JSON lines with the same keys:
+
+  secret_ref       as the ingesters write it: vault:…, aws-sm:…, aws-ssm:…, k8s:<ns>/<name>,
+                   gcp-sm:…, azure-kv:…, or a platform ref such as hub-space:<org>/<space>/<NAME>
+  credential       a handle (aws-key-id:AKIA…, sha256:<hex>, vault-hmac:<hex>, …) or raw:<token>
+  owner            the account or person the credential belongs to
+  kind             free text: hub-token, aws-access-key, github-pat…
+  scopes, data_categories   free text, carried into reports
+  consumers        principals expected to read the secret, separated by ;
+  revoked_at       optional RFC 3339 time the credential was revoked
+
+A raw: value is turned on import into every handle it can be matched by (sha256, GitHub's hashed
+token) and a masked display such as hf_…c3d9; the value itself is never stored or printed.
+Importing replaces the inventory; the custody log records each file's sha256.`,
+	new: func() runner { return &inventoryCmd{} },
+}
+
+type inventoryCmd struct{ out formatFlag }
+
+func (c *inventoryCmd) AddFlags(fs *pflag.FlagSet) { c.out.AddFlags(fs) }
+
+func (c *inventoryCmd) check(args []string) error {
+	if len(args) == 0 {
+		return usagef("say import FILE... or list")
+	}
+	switch args[0] {
+	case "import":
+		if len(args) < 2 {
+			return usagef("inventory import needs at least one file")
+		}
+	case "list":
+		if len(args) > 1 {
+			return usagef("inventory list takes no arguments")
+		}
+	default:
+		return usagef("unknown inventory action %q (import, list)", args[0])
+	}
+	return c.out.check()
+}
+
+func (c *inventoryCmd) run(ctx context.Context, e *env, args []string) error {
+	if args[0] == "import" {
+		cs, err := timeline.Open(ctx, e.casePath)
+		if err != nil {
+			return err
+		}
+		defer cs.Close()
+		n, err := correlate.ImportInventory(ctx, cs, e.actor(), args[1:])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "imported %d inventory rows from %s\n", n, strings.Join(args[1:], ", "))
+		return nil
+	}
+	cs, err := e.openCase(ctx)
+	if err != nil {
+		return err
+	}
+	defer cs.Close()
+	var t *report.TableWriter
+	var w *report.CSVWriter
+	enc := json.NewEncoder(e.stdout)
+	switch c.out.get() {
+	case report.Table:
+		t = report.NewTable(e.stdout, "SECRET", "CREDENTIAL", "OWNER", "KIND", "CONSUMERS", "REVOKED")
+	case report.CSV:
+		w = report.NewCSV(e.stdout, "secret_ref", "credential", "display", "owner", "kind", "scopes", "data_categories", "consumers", "revoked_at")
+	}
+	err = correlate.Inventory(ctx, cs.DB(), func(r *correlate.InventoryRow) error {
+		consumers := strings.Join(r.Consumers, ";")
+		switch c.out.get() {
+		case report.Table:
+			t.Row(r.SecretRef, r.Display, r.Owner, r.Kind, consumers, r.RevokedAt)
+		case report.CSV:
+			w.Row(r.SecretRef, r.Credential, r.Display, r.Owner, r.Kind, r.Scopes, r.DataCategories, consumers, r.RevokedAt)
+		default:
+			return enc.Encode(map[string]any{"secret_ref": r.SecretRef, "credential": r.Credential, "display": r.Display,
+				"owner": r.Owner, "kind": r.Kind, "scopes": r.Scopes, "data_categories": r.DataCategories,
+				"consumers": nonNilStrings(r.Consumers), "revoked_at": r.RevokedAt})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if t != nil {
+		return t.Flush()
+	}
+	if w != nil {
+		return w.Flush()
+	}
+	return nil
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,247 @@
+package correlate
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/breachline/breachline/normalize"
+	"github.com/breachline/breachline/timeline"
+)
+
+//go:embed rules/*.sql
+var ruleFiles embed.FS
+
+// Rules are the correlator's rules and their versions; a finding names the version that made it.
+// Bump a rule's version whenever its SQL changes what it concludes.
+var Rules = []struct{ Name, Version, About string }{
+	{"suspicious-secret-read", "1", "a read of an inventory secret by an indicator, a first-time reader or a principal absent before the window"},
+	{"exposed-credential-used-novel", "1", "an exposed credential presented from a new address or client, or by an indicator"},
+	{"use-after-revocation", "1", "a credential presented after its revocation"},
+	{"exposed-credential-not-revoked", "1", "an exposed credential with no revocation recorded"},
+	{"derived-credential", "1", "a credential issued with an exposed credential"},
+	{"ip-pivot", "1", "another credential presented from an address that misused an exposed one"},
+	{"coverage-gap", "1", "a source silent for longer than the threshold inside the window"},
+}
+
+// Options are a correlation run's parameters.
+type Options struct {
+	// WindowStart and WindowEnd bound the incident window; zero means the evidence's own span.
+	WindowStart, WindowEnd time.Time
+	// Gap is the shortest silence of a source reported as a coverage gap (at least an hour).
+	Gap time.Duration
+}
+
+// Result says what a run found.
+type Result struct {
+	Window      [2]string
+	Exposures   int64
+	Uses        int64
+	Findings    int64
+	Credentials map[string]int64 // by status
+	ResultsHash string
+}
+
+// Run replaces the correlator's results in one transaction, with a custody entry naming the rule
+// versions, the window and a hash of the results.
+func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Options) (*Result, error) {
+	if opt.Gap < time.Hour {
+		return nil, fmt.Errorf("the coverage gap threshold must be at least 1h (got %s)", opt.Gap)
+	}
+	res := &Result{Credentials: map[string]int64{}}
+	_, err := c.Change(ctx, actor, "correlate", func(tx *sql.Tx) (map[string]string, error) {
+		start, end, err := window(ctx, tx, opt)
+		if err != nil {
+			return nil, err
+		}
+		res.Window = [2]string{start, end}
+		if err := setup(ctx, tx, start, end, opt.Gap); err != nil {
+			return nil, err
+		}
+		names, _ := fs.Glob(ruleFiles, "rules/*.sql")
+		sort.Strings(names)
+		for _, name := range names {
+			body, _ := ruleFiles.ReadFile(name)
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return nil, fmt.Errorf("correlation rule file %s: %w", name, err)
+			}
+		}
+		if err := res.count(ctx, tx); err != nil {
+			return nil, err
+		}
+		if res.ResultsHash, err = resultsHash(ctx, tx); err != nil {
+			return nil, err
+		}
+		if err := dropTemp(ctx, tx); err != nil {
+			return nil, err
+		}
+		objects := map[string]string{
+			"window_start": start, "window_end": end, "gap": opt.Gap.String(),
+			"results_sha256": res.ResultsHash,
+			"exposures":      strconv.FormatInt(res.Exposures, 10),
+			"uses":           strconv.FormatInt(res.Uses, 10),
+			"findings":       strconv.FormatInt(res.Findings, 10),
+		}
+		for _, r := range Rules {
+			objects["rule "+r.Name] = r.Version
+		}
+		return objects, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// window resolves the incident window; without one it is the span of the evidence, and the
+// baseline before it is empty.
+func window(ctx context.Context, tx *sql.Tx, opt Options) (string, string, error) {
+	start, end := "", "9999-12-31T23:59:59.999999999Z"
+	if !opt.WindowStart.IsZero() {
+		start = normalize.FormatTime(opt.WindowStart)
+	} else {
+		var first sql.NullString
+		if err := tx.QueryRowContext(ctx, "SELECT min(time) FROM events").Scan(&first); err != nil {
+			return "", "", err
+		}
+		start = first.String
+	}
+	if !opt.WindowEnd.IsZero() {
+		end = normalize.FormatTime(opt.WindowEnd)
+	}
+	if start >= end {
+		return "", "", fmt.Errorf("the window ends (%s) before it starts (%s)", end, start)
+	}
+	return start, end, nil
+}
+
+func setup(ctx context.Context, tx *sql.Tx, start, end string, gap time.Duration) error {
+	if err := dropTemp(ctx, tx); err != nil {
+		return err
+	}
+	stmts := []string{
+		"DELETE FROM exposures", "DELETE FROM credential_uses", "DELETE FROM findings",
+		"DELETE FROM credential_summary", "DELETE FROM coverage",
+		"CREATE TEMP TABLE params (window_start TEXT NOT NULL, window_end TEXT NOT NULL, gap_seconds INTEGER NOT NULL)",
+		"CREATE TEMP TABLE rule_version (name TEXT PRIMARY KEY, rule TEXT NOT NULL)",
+	}
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO params VALUES (?, ?, ?)", start, end, int64(gap/time.Second)); err != nil {
+		return err
+	}
+	for _, r := range Rules {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO rule_version VALUES (?, ?)", r.Name, r.Name+"@"+r.Version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropTemp removes the working tables of an earlier run on the same connection.
+func dropTemp(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "SELECT type, name FROM temp.sqlite_master WHERE type IN ('table', 'view')")
+	if err != nil {
+		return err
+	}
+	var drops []string
+	for rows.Next() {
+		var typ, name string
+		if err := rows.Scan(&typ, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		drops = append(drops, "DROP "+strings.ToUpper(typ)+" IF EXISTS temp."+name)
+	}
+	rows.Close()
+	for _, d := range drops {
+		if _, err := tx.ExecContext(ctx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Result) count(ctx context.Context, tx *sql.Tx) error {
+	for q, p := range map[string]*int64{
+		"SELECT count(*) FROM exposures":       &r.Exposures,
+		"SELECT count(*) FROM credential_uses": &r.Uses,
+		"SELECT count(*) FROM findings":        &r.Findings,
+	} {
+		if err := tx.QueryRowContext(ctx, q).Scan(p); err != nil {
+			return err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT status, count(*) FROM credential_summary GROUP BY status")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var n int64
+		if err := rows.Scan(&s, &n); err != nil {
+			return err
+		}
+		r.Credentials[s] = n
+	}
+	return rows.Err()
+}
+
+// resultTables are hashed in this order, each in a total order, so the same results always give
+// the same hash.
+var resultTables = []struct{ name, order string }{
+	{"exposures", "time, event_id, secret_ref"},
+	{"credential_uses", "credential, time, event_id, handle"},
+	{"findings", "id"},
+	{"credential_summary", "credential"},
+	{"coverage", "source"},
+}
+
+// resultsHash is the sha256 of every result row, rendered as text in a fixed order.
+func resultsHash(ctx context.Context, tx *sql.Tx) (string, error) {
+	h := sha256.New()
+	for _, t := range resultTables {
+		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+t.name+" ORDER BY "+t.order)
+		if err != nil {
+			return "", err
+		}
+		cols, _ := rows.Columns()
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		fmt.Fprintf(h, "table %s\n", t.name)
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return "", err
+			}
+			parts := make([]string, len(vals))
+			for i, v := range vals {
+				if v.Valid {
+					parts[i] = strconv.Quote(v.String)
+				} else {
+					parts[i] = "NULL"
+				}
+			}
+			fmt.Fprintln(h, strings.Join(parts, "\t"))
+		}
+		if err := rows.Close(); err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

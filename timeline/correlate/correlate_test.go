@@ -1,0 +1,107 @@
+package correlate
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/all"
+	"github.com/breachline/breachline/timeline"
+)
+
+// scenarioCase ingests testdata/scenario.json with its inventory and indicators and correlates
+// it with the incident window of 2026-03-03.
+func scenarioCase(t *testing.T) (*timeline.Case, *Result) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := timeline.Create(ctx, filepath.Join(t.TempDir(), "case.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	actor := timeline.Actor{Examiner: "test"}
+	res, err := ingest.Run(ctx, ingest.Config{Ingesters: all.Ingesters()}, []string{"testdata/scenario.json"}, c.Sink(ctx, actor))
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	_, err = ImportInventory(ctx, c, actor, []string{"testdata/inventory.csv"})
+	require.NoError(t, err)
+	_, err = ImportIndicators(ctx, c, actor, []string{"testdata/iocs.csv"})
+	require.NoError(t, err)
+	r, err := Run(ctx, c, actor, Options{
+		WindowStart: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC),
+		WindowEnd:   time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC),
+		Gap:         4 * time.Hour,
+	})
+	require.NoError(t, err)
+	return c, r
+}
+
+func TestScenario(t *testing.T) {
+	ctx := context.Background()
+	c, r := scenarioCase(t)
+
+	status := map[string]*CredentialStatus{}
+	require.NoError(t, Credentials(ctx, c.DB(), "", func(s *CredentialStatus) error { status[s.Credential] = s; return nil }))
+	require.Len(t, status, 3)
+	bob := status["aws-key-id:AKIATESTBOB000000001"]
+	require.Equal(t, "misused", bob.Status)
+	require.Equal(t, "2026-03-03T01:00:00.000000000Z", *bob.FirstExposure, "the ARN read matches the inventory's name")
+	require.Equal(t, "2026-03-03T03:00:00.000000000Z", *bob.FirstMisuse)
+	require.Equal(t, "2026-03-04T10:00:00.000000000Z", *bob.LastMisuse, "the refused use after revocation is an attempt, not misuse")
+	require.Equal(t, int64(4), bob.MisuseCount, "three uses of the key and one of the temporary key minted with it")
+	require.Equal(t, []string{"198.51.100.77"}, bob.NovelIPs)
+	require.Equal(t, "2026-03-04T09:00:00.000000000Z", *bob.RevokedAt)
+	require.Equal(t, []string{"aws-key-id:ASIATESTTEMP00000001"}, bob.Derived)
+	require.Equal(t, "bob@example.com", *bob.Owner)
+
+	var other, quiet *CredentialStatus
+	for k, s := range status {
+		switch s.Display {
+		case "hf_…ghij":
+			other = status[k]
+		case "ghp_…ghij":
+			quiet = status[k]
+		}
+	}
+	require.NotNil(t, other)
+	require.Equal(t, "possibly-exposed", other.Status, "read in the window only by its declared consumer")
+	require.Equal(t, "not-exposed", quiet.Status)
+
+	rules := map[string][]*Finding{}
+	require.NoError(t, Findings(ctx, c.DB(), FindingFilter{}, func(f *Finding) error {
+		rules[f.Rule] = append(rules[f.Rule], f)
+		return nil
+	}))
+	require.Len(t, rules["suspicious-secret-read@1"], 1)
+	require.Equal(t, "high", rules["suspicious-secret-read@1"][0].Severity, "the reader's address is an indicator")
+	require.Len(t, rules["exposed-credential-used-novel@1"], 1)
+	require.Equal(t, "critical", rules["exposed-credential-used-novel@1"][0].Severity)
+	require.Len(t, rules["use-after-revocation@1"], 1)
+	require.Equal(t, "high", rules["use-after-revocation@1"][0].Severity, "one use after revocation succeeded")
+	require.Len(t, rules["derived-credential@1"], 1)
+	require.Len(t, rules["ip-pivot@1"], 1)
+	require.Equal(t, "aws-key-id:AKIATESTCAROL0000001", *rules["ip-pivot@1"][0].Credential)
+	require.NotEmpty(t, rules["exposed-credential-not-revoked@1"], "the possibly exposed hub token was never revoked")
+	require.NotEmpty(t, rules["coverage-gap@1"])
+
+	var attempts int
+	require.NoError(t, c.DB().QueryRowContext(ctx, "SELECT count(*) FROM exposures WHERE class = 'attempt'").Scan(&attempts))
+	require.Zero(t, attempts, "prod/admin is not in the inventory")
+	require.NotEmpty(t, r.ResultsHash)
+}
+
+func TestRunsAreByteIdentical(t *testing.T) {
+	ctx := context.Background()
+	c, first := scenarioCase(t)
+	second, err := Run(ctx, c, timeline.Actor{Examiner: "again"}, Options{
+		WindowStart: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC),
+		WindowEnd:   time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC),
+		Gap:         4 * time.Hour,
+	})
+	require.NoError(t, err)
+	require.Equal(t, first.ResultsHash, second.ResultsHash)
+	_, other := scenarioCase(t)
+	require.Equal(t, first.ResultsHash, other.ResultsHash, "a new case from the same inputs gives the same results")
+}

@@ -1,0 +1,152 @@
+-- Findings: one row per thing an investigator must look at, citing the events that show it.
+-- Every finding's id is derived from its rule and its subject, so a re-run gives the same ids.
+
+-- What each inventory credential is, for the findings' owner and secret columns.
+CREATE TEMP TABLE cred_info AS
+SELECT credential, min(display) AS display, min(owner) AS owner,
+       json_group_array(DISTINCT secret_ref ORDER BY secret_ref) AS secret_refs
+FROM inventory GROUP BY credential;
+
+-- The read that first exposed each credential (the first proving read, else the first read in
+-- the window), with the secret it came from.
+CREATE TEMP TABLE first_exposure AS
+SELECT credential, secret_ref, event_id, time FROM (
+  SELECT x.credential, e.secret_ref, e.event_id, e.time,
+         row_number() OVER (PARTITION BY x.credential ORDER BY e.time, e.event_id, e.secret_ref) AS n
+  FROM exposed x JOIN inventory i ON i.credential = x.credential
+  JOIN exposures e ON e.secret_ref = i.secret_ref AND e.time = x.exposed_at
+   AND e.outcome = 'success' AND (x.proven_at IS NULL OR e.proves)
+) WHERE n = 1;
+
+-- suspicious-secret-read: one finding per suspicious read, however many secrets it exposed. Its
+-- reasons are those of the first secret it matched (a listing's secrets share most of them).
+INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
+SELECT substr(sha256_hex('suspicious-secret-read|' || g.event_id), 1, 32),
+       (SELECT rule FROM rule_version WHERE name = 'suspicious-secret-read'),
+       CASE WHEN instr(x.reasons, 'matches indicator') > 0 OR x.read_ref LIKE '%/*' THEN 'high' ELSE 'medium' END,
+       x.time,
+       coalesce(x.principal, 'an unknown principal') || ' read ' ||
+         CASE WHEN g.n = 1 THEN 'secret ' || x.secret_ref ELSE g.n || ' inventory secrets under ' || x.read_ref END ||
+         coalesce(' from ' || x.src_ip, '') || ': ' ||
+         (SELECT group_concat(value, '; ') FROM json_each(x.reasons)),
+       NULL,
+       CASE WHEN g.n = 1 THEN x.secret_ref ELSE x.read_ref END,
+       (SELECT group_concat(owner, ', ') FROM (SELECT DISTINCT i.owner FROM exposures e2 JOIN inventory i ON i.secret_ref = e2.secret_ref
+                                              WHERE e2.event_id = g.event_id AND i.owner IS NOT NULL AND i.owner <> '' ORDER BY i.owner)),
+       x.src_ip,
+       json_array(g.event_id)
+FROM (SELECT event_id, count(*) AS n, min(secret_ref) AS first_secret FROM exposures WHERE class = 'suspicious' GROUP BY event_id) g
+JOIN exposures x ON x.event_id = g.event_id AND x.secret_ref = g.first_secret;
+
+-- exposed-credential-used-novel: an exposed credential (or one derived from it) presented from
+-- an address or client not seen with it before, or matching an indicator. Uses that went through
+-- are misuse (critical when the exposure is proven, high when possible); when every such use was
+-- refused, the finding reports attempts (medium).
+INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
+SELECT substr(sha256_hex('exposed-credential-used-novel|' || u.credential), 1, 32),
+       (SELECT rule FROM rule_version WHERE name = 'exposed-credential-used-novel'),
+       CASE WHEN sum(u.outcome <> 'failure') = 0 THEN 'medium' WHEN x.proven_at IS NOT NULL THEN 'critical' ELSE 'high' END,
+       min(u.time),
+       ci.display || coalesce(' (' || ci.owner || ')', '') || ', exposed by the read of ' || fe.secret_ref || ' at ' || fe.time ||
+         ', was presented in a new way ' || count(*) || ' time(s) between ' || min(u.time) || ' and ' || max(u.time) ||
+         ' (' || sum(u.outcome <> 'failure') || ' went through, ' || sum(u.outcome = 'failure') || ' refused)' ||
+         coalesce(', from ' || (SELECT group_concat(ip, ', ') FROM (SELECT DISTINCT src_ip AS ip FROM credential_uses
+                                   WHERE credential = u.credential AND novel AND src_ip IS NOT NULL ORDER BY src_ip)), ''),
+       u.credential, fe.secret_ref, ci.owner,
+       (SELECT src_ip FROM credential_uses WHERE credential = u.credential AND novel ORDER BY time, event_id LIMIT 1),
+       (SELECT json_group_array(id) FROM (
+          SELECT fe.event_id AS id, fe.time AS t
+          UNION SELECT event_id, time FROM (SELECT event_id, time FROM credential_uses
+                                             WHERE credential = u.credential AND novel ORDER BY time, event_id LIMIT 500)
+          ORDER BY t, id))
+FROM credential_uses u
+JOIN exposed x ON x.credential = u.credential
+JOIN cred_info ci ON ci.credential = u.credential
+JOIN first_exposure fe ON fe.credential = u.credential
+WHERE u.novel
+GROUP BY u.credential;
+
+-- use-after-revocation: presented after it was revoked. A use that succeeded means revocation did
+-- not work (high); refused uses show it did, and that someone still holds the credential (low).
+INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
+SELECT substr(sha256_hex('use-after-revocation|' || u.credential), 1, 32),
+       (SELECT rule FROM rule_version WHERE name = 'use-after-revocation'),
+       CASE WHEN max(u.outcome = 'success') THEN 'high' ELSE 'low' END,
+       min(u.time),
+       ci.display || coalesce(' (' || ci.owner || ')', '') || ' was revoked at ' || r.revoked_at || ' and presented ' || count(*) ||
+         ' time(s) afterwards, ' || sum(u.outcome = 'success') || ' successfully' ||
+         CASE WHEN max(u.outcome = 'success') THEN ': revocation did not take effect' ELSE ': all refused' END,
+       u.credential, fe.secret_ref, ci.owner,
+       (SELECT src_ip FROM credential_uses WHERE credential = u.credential AND after_revocation ORDER BY time, event_id LIMIT 1),
+       (SELECT json_group_array(id) FROM (
+          SELECT r.event_id AS id, r.revoked_at AS t WHERE r.event_id IS NOT NULL
+          UNION SELECT event_id, time FROM (SELECT event_id, time FROM credential_uses
+                                             WHERE credential = u.credential AND after_revocation ORDER BY time, event_id LIMIT 500)
+          ORDER BY t, id))
+FROM credential_uses u
+JOIN revocation r ON r.credential = u.credential
+JOIN cred_info ci ON ci.credential = u.credential
+LEFT JOIN first_exposure fe ON fe.credential = u.credential
+WHERE u.after_revocation
+GROUP BY u.credential;
+
+-- exposed-credential-not-revoked: exposed and never revoked, as far as the evidence and the
+-- inventory show.
+INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
+SELECT substr(sha256_hex('exposed-credential-not-revoked|' || x.credential), 1, 32),
+       (SELECT rule FROM rule_version WHERE name = 'exposed-credential-not-revoked'),
+       CASE WHEN x.proven_at IS NOT NULL THEN 'high' ELSE 'medium' END,
+       x.exposed_at,
+       ci.display || coalesce(' (' || ci.owner || ')', '') || ' was ' ||
+         CASE WHEN x.proven_at IS NOT NULL THEN 'exposed' ELSE 'possibly exposed' END ||
+         ' by the read of ' || fe.secret_ref || ' at ' || x.exposed_at || ' and no revocation is recorded',
+       x.credential, fe.secret_ref, ci.owner, NULL, json_array(fe.event_id)
+FROM exposed x
+JOIN cred_info ci ON ci.credential = x.credential
+JOIN first_exposure fe ON fe.credential = x.credential
+LEFT JOIN revocation r ON r.credential = x.credential
+WHERE r.revoked_at IS NULL;
+
+-- derived-credential: a credential minted with an exposed one.
+INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
+SELECT substr(sha256_hex('derived-credential|' || l.root || '|' || l.handle), 1, 32),
+       (SELECT rule FROM rule_version WHERE name = 'derived-credential'),
+       CASE WHEN EXISTS (SELECT 1 FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root AND u.novel AND u.outcome <> 'failure') THEN 'high' ELSE 'medium' END,
+       l.since,
+       l.handle || ' was issued at ' || l.since || ' by a call made with ' || l.parent || coalesce(' by ' || e.principal, '') ||
+         coalesce(' from ' || e.src_ip, '') || ', descending from exposed ' || ci.display ||
+         ' (' || (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) || ' use(s) since)',
+       l.handle, fe.secret_ref, ci.owner, e.src_ip,
+       (SELECT json_group_array(id) FROM (
+          SELECT l.issue_event AS id, l.since AS t
+          UNION SELECT event_id, time FROM (SELECT event_id, time FROM credential_uses u
+                                             WHERE u.handle = l.handle AND u.credential = l.root ORDER BY time, event_id LIMIT 500)
+          ORDER BY t, id))
+FROM lineage l
+JOIN events e ON e.id = l.issue_event
+JOIN cred_info ci ON ci.credential = l.root
+LEFT JOIN first_exposure fe ON fe.credential = l.root
+WHERE l.depth > 0;
+
+-- ip-pivot: addresses seen misusing exposed credentials, followed to every other credential
+-- presented from them: credentials at risk by other routes.
+CREATE TEMP TABLE novel_ips AS
+SELECT DISTINCT src_ip FROM credential_uses WHERE novel AND src_ip IS NOT NULL;
+-- (refused attempts count: an address trying stolen credentials is worth following)
+
+INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
+SELECT substr(sha256_hex('ip-pivot|' || e.src_ip || '|' || e.credential), 1, 32),
+       (SELECT rule FROM rule_version WHERE name = 'ip-pivot'),
+       'medium',
+       min(e.time),
+       e.src_ip || ', seen misusing exposed credentials, also presented ' || e.credential || ' ' || count(*) ||
+         ' time(s) between ' || min(e.time) || ' and ' || max(e.time),
+       e.credential, NULL,
+       (SELECT min(i.owner) FROM inventory_handles h JOIN inventory i ON i.credential = h.credential WHERE h.handle = e.credential),
+       e.src_ip,
+       (SELECT json_group_array(id ORDER BY t, id) FROM (SELECT e2.id, e2.time AS t FROM events e2
+          WHERE e2.src_ip = e.src_ip AND e2.credential = e.credential ORDER BY e2.time, e2.id LIMIT 500))
+FROM novel_ips n
+JOIN events e ON e.src_ip = n.src_ip
+WHERE e.credential IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lineage l WHERE l.handle = e.credential)
+GROUP BY e.src_ip, e.credential;

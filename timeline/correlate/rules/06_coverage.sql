@@ -1,0 +1,40 @@
+-- Coverage (rule coverage-gap): for each source, the span its events cover in the window and the
+-- silences longer than the threshold, including at the window's edges, so that a report can say
+-- what the evidence cannot show. Events are bucketed by hour; gaps are measured exactly between
+-- the last event of one bucket and the first of the next non-empty one, so a threshold of at
+-- least an hour finds every gap.
+
+CREATE TEMP TABLE buckets AS
+SELECT e.source, substr(e.time, 1, 13) AS hour, min(e.time) AS first, max(e.time) AS last, count(*) AS n
+FROM events e, params p
+WHERE e.time >= p.window_start AND e.time < p.window_end
+GROUP BY e.source, substr(e.time, 1, 13);
+
+CREATE TEMP TABLE gaps AS
+SELECT source, gap_start, gap_end FROM (
+  SELECT b.source, b.last AS gap_start, lead(b.first) OVER (PARTITION BY b.source ORDER BY b.hour) AS gap_end
+  FROM buckets b
+) WHERE gap_end IS NOT NULL
+UNION ALL
+SELECT b.source, p.window_start, min(b.first) FROM buckets b, params p GROUP BY b.source
+UNION ALL
+SELECT b.source, max(b.last), p.window_end FROM buckets b, params p WHERE p.window_end < '9999' GROUP BY b.source;
+
+DELETE FROM temp.gaps
+WHERE (julianday(gap_end) - julianday(gap_start)) * 86400.0 <= (SELECT gap_seconds FROM params);
+
+INSERT INTO coverage(source, first, last, events, gaps)
+SELECT b.source, min(b.first), max(b.last), sum(b.n),
+       coalesce((SELECT json_group_array(json_object('start', g.gap_start, 'end', g.gap_end) ORDER BY g.gap_start)
+                   FROM gaps g WHERE g.source = b.source), '[]')
+FROM buckets b GROUP BY b.source ORDER BY b.source;
+
+INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
+SELECT substr(sha256_hex('coverage-gap|' || g.source || '|' || g.gap_start), 1, 32),
+       (SELECT rule FROM rule_version WHERE name = 'coverage-gap'),
+       'low', g.gap_start,
+       'No ' || g.source || ' events from ' || g.gap_start || ' to ' || g.gap_end || ' (' ||
+         printf('%.1f', (julianday(g.gap_end) - julianday(g.gap_start)) * 24.0) ||
+         ' h): the evidence cannot show what happened in that source then',
+       NULL, NULL, NULL, NULL, '[]'
+FROM gaps g;
