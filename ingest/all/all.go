@@ -6,6 +6,7 @@ package all
 import (
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/accesslog"
+	"github.com/breachline/breachline/ingest/azure"
 	"github.com/breachline/breachline/ingest/cloudtrail"
 )
 
@@ -13,6 +14,10 @@ import (
 func Ingesters() []ingest.Ingester {
 	return []ingest.Ingester{
 		cloudtrail.New(),
+		// Azure before Kubernetes: an AKS export mixing kube-audit with other categories is
+		// Azure's (it rejects the kube-audit records, naming the Kubernetes ingester); a pure
+		// kube-audit export is declined by Azure and read by k8s-audit.
+		azure.New(),
 		// Line formats after the JSON ones: their Detect never claims input starting with { or [.
 		accesslog.New(),
 	}
