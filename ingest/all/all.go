@@ -6,6 +6,7 @@ package all
 import (
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/accesslog"
+	"github.com/breachline/breachline/ingest/auditd"
 	"github.com/breachline/breachline/ingest/azure"
 	"github.com/breachline/breachline/ingest/cloudtrail"
 )
@@ -20,6 +21,7 @@ func Ingesters() []ingest.Ingester {
 		azure.New(),
 		// Line formats after the JSON ones: their Detect never claims input starting with { or [.
 		accesslog.New(),
+		auditd.New(),
 	}
 }
 
