@@ -9,16 +9,21 @@ import (
 	"github.com/breachline/breachline/ingest/auditd"
 	"github.com/breachline/breachline/ingest/azure"
 	"github.com/breachline/breachline/ingest/cloudtrail"
+	"github.com/breachline/breachline/ingest/gcpaudit"
+	"github.com/breachline/breachline/ingest/k8saudit"
 )
 
 // Ingesters returns every ingester in detection order.
 func Ingesters() []ingest.Ingester {
 	return []ingest.Ingester{
 		cloudtrail.New(),
+		// GCP before Kubernetes: GKE entries are Cloud Audit Logs that name Kubernetes things.
+		gcpaudit.New(),
 		// Azure before Kubernetes: an AKS export mixing kube-audit with other categories is
 		// Azure's (it rejects the kube-audit records, naming the Kubernetes ingester); a pure
 		// kube-audit export is declined by Azure and read by k8s-audit.
 		azure.New(),
+		k8saudit.New(),
 		// Line formats after the JSON ones: their Detect never claims input starting with { or [.
 		accesslog.New(),
 		auditd.New(),

@@ -1,0 +1,17 @@
+package k8saudit
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/breachline/breachline/ingest/ingesttest"
+	"github.com/breachline/breachline/internal/synth"
+)
+
+func BenchmarkIngest(b *testing.B) {
+	var buf bytes.Buffer
+	if err := synth.K8sAudit(&buf, 50_000, 1); err != nil {
+		b.Fatal(err)
+	}
+	ingesttest.Bench(b, New(), buf.Bytes())
+}
