@@ -19,11 +19,11 @@ func Ingesters() []ingest.Ingester {
 		cloudtrail.New(),
 		// GCP before Kubernetes: GKE entries are Cloud Audit Logs that name Kubernetes things.
 		gcpaudit.New(),
-		// Azure before Kubernetes: an AKS export mixing kube-audit with other categories is
-		// Azure's (it rejects the kube-audit records, naming the Kubernetes ingester); a pure
-		// kube-audit export is declined by Azure and read by k8s-audit.
-		azure.New(),
+		// Kubernetes before Azure: an AKS diagnostic export that starts with kube-audit records is
+		// read for its audit events, which are where secret reads are; its other categories
+		// (kube-apiserver logs…) become rejects naming azure. Azure declines pure kube-audit files.
 		k8saudit.New(),
+		azure.New(),
 		// Line formats after the JSON ones: their Detect never claims input starting with { or [.
 		accesslog.New(),
 		auditd.New(),
