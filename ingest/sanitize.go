@@ -9,9 +9,10 @@ import (
 
 // sanitize makes an event safe to store: every string becomes valid UTF-8 (odd bytes kept as \xNN),
 // and every credential value in a free-text field or attribute is replaced by its handle. It is
-// the single guard that keeps raw secrets out of the case, whatever an ingester copied. When the
-// event carries no credential yet, the first handle found becomes it: a token in a query string
-// is the credential the request presented.
+// the single guard that keeps raw secrets out of the case, whatever an ingester copied. The
+// handles found are listed in attrs.credentials_seen, but never become the event's credential:
+// a token in a user agent, an error message or a command line is not necessarily the one the
+// request presented, and only the ingester knows which field is (access-log takes the query's).
 func sanitize(e *normalize.Event) error {
 	var handles, redacted []string
 	text := func(field string, p *string) {
@@ -76,17 +77,12 @@ func sanitize(e *normalize.Event) error {
 		}
 	}
 	if len(redacted) > 0 {
-		if e.Credential == "" {
-			e.Credential = handles[0]
-		}
 		copied := make(map[string]any, len(attrs)+2)
 		for k, v := range attrs {
 			copied[k] = v
 		}
 		copied[normalize.AttrRedacted] = redacted
-		if distinct := dedupe(handles); len(distinct) > 1 {
-			copied[normalize.AttrCredentialsSeen] = distinct
-		}
+		copied[normalize.AttrCredentialsSeen] = dedupe(handles)
 		attrs = copied
 	}
 	b, err := normalize.MarshalAttrs(attrs)

@@ -20,7 +20,7 @@ const (
 	// AttrRedacted lists the fields ("resource", "attrs.referrer") whose credential values the
 	// core replaced by handles. Set by the ingest core.
 	AttrRedacted = "redacted"
-	// AttrCredentialsSeen lists every distinct handle redacted from one record when there were
-	// several. Set by the ingest core.
+	// AttrCredentialsSeen lists every distinct handle the core redacted from the record's text,
+	// in field order. Set by the ingest core; the event's credential is set only by the ingester.
 	AttrCredentialsSeen = "credentials_seen"
 )

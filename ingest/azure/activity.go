@@ -112,7 +112,14 @@ func (r *record) resourceLog(ev *normalize.Event, id *identityObject) {
 		ev.SetAttr("resource_id", ev.Resource)
 		ev.Resource, ev.ResourceType = key, ""
 	}
-	ev.SetAttr("uri", first(t.URI, p.URI))
+	uri := first(t.URI, p.URI)
+	ev.SetAttr("uri", uri)
+	if ev.Credential == "" && string(id.Type) == "SAS" {
+		// A SAS request presents the token in its URI: its signature is the credential.
+		if _, hs := normalize.Redact(uri); len(hs) > 0 {
+			ev.Credential = hs[0]
+		}
+	}
 	code := first(t.StatusCode, p.StatusCode)
 	ev.SetAttr("status_code", code)
 	ev.SetAttr("status_text", first(t.StatusText, p.StatusText))

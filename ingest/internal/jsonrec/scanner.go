@@ -42,10 +42,16 @@ type Scanner struct {
 
 	inArray bool // walking the elements of a container array
 	inWrap  bool // that array is inside a wrapper object, whose rest must be skipped after it
-	index   int64
-	rec     ingest.Record
-	bad     string
-	snippet []byte
+	// sawRecord is set once a top-level object turned out to be a record: from then on the
+	// stream is mostly records (JSON lines, concatenated objects), and an object is probed for a
+	// wrapper key only when one of the keys appears in its first bytes, so that records do not
+	// pay for a second pass each.
+	sawRecord bool
+	quoted    [][]byte // the wrapper keys as "key", for that quick look
+	index     int64
+	rec       ingest.Record
+	bad       string
+	snippet   []byte
 }
 
 // New returns a scanner over r. max bounds one record in bytes; wrappers are the keys that, as
@@ -55,7 +61,11 @@ func New(r io.Reader, max int, wrappers ...string) *Scanner {
 	if max <= 0 {
 		max = ingest.DefaultMaxRecord
 	}
-	return &Scanner{r: r, max: max, wrappers: wrappers, buf: make([]byte, chunk), line: 1}
+	quoted := make([][]byte, len(wrappers))
+	for i, w := range wrappers {
+		quoted[i] = []byte(`"` + w + `"`)
+	}
+	return &Scanner{r: r, max: max, wrappers: wrappers, quoted: quoted, buf: make([]byte, chunk), line: 1}
 }
 
 // Record returns the current record.
@@ -101,11 +111,14 @@ func (s *Scanner) Next() bool {
 			s.inArray, s.index = true, 0
 			continue
 		case c == '{':
-			if n := s.wrapperPrefix(); n > 0 {
-				s.consume(n)
-				s.inArray, s.inWrap, s.index = true, true, 0
-				continue
+			if !s.sawRecord || s.mentionsWrapper() {
+				if n := s.wrapperPrefix(); n > 0 {
+					s.consume(n)
+					s.inArray, s.inWrap, s.index = true, true, 0
+					continue
+				}
 			}
+			s.sawRecord = true
 			return s.scanValue(true, normalize.NoIndex)
 		default:
 			return s.scanGarbage()
@@ -181,6 +194,20 @@ func (s *Scanner) consume(n int) {
 	s.start += n
 }
 
+// mentionsWrapper reports whether a wrapper key, quoted, occurs in the first 4 KiB of the object
+// at buf[start] (as far as it is buffered).
+func (s *Scanner) mentionsWrapper() bool {
+	for s.end-s.start < 4096 && s.fill(s.start) {
+	}
+	head := s.buf[s.start:min(s.end, s.start+4096)]
+	for _, q := range s.quoted {
+		if bytes.Contains(head, q) {
+			return true
+		}
+	}
+	return false
+}
+
 // wrapperPrefix returns the length of `{ … "Key" : [` at buf[start] when Key is a wrapper key,
 // else 0.
 func (s *Scanner) wrapperPrefix() int {
@@ -222,7 +249,7 @@ func matchWrapper(b []byte, wrappers []string) (n int, complete bool) {
 		if j < 0 {
 			return 0, false
 		}
-		key := string(b[i+1 : i+1+j])
+		key := b[i+1 : i+1+j]
 		i += j + 2
 		if !ws() {
 			return 0, false
@@ -234,7 +261,7 @@ func matchWrapper(b []byte, wrappers []string) (n int, complete bool) {
 		if !ws() {
 			return 0, false
 		}
-		if b[i] == '[' && slices.Contains(wrappers, key) {
+		if b[i] == '[' && slices.ContainsFunc(wrappers, func(w string) bool { return w == string(key) }) {
 			return i + 1, true
 		}
 		end, ok := skipValue(b, i)
@@ -363,6 +390,25 @@ func (s *Scanner) scanValue(topLevel bool, index int64) bool {
 		if !oversize && i-s.start > s.max {
 			oversize = true
 			s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, i-s.start)]...)
+		}
+		if inStr && !esc {
+			// Most of a log record is string content: jump to the next byte that matters
+			// (a quote, a backslash or a raw newline) with IndexByte, which scans wide.
+			seg := s.buf[i:s.end]
+			lim := len(seg)
+			if q := bytes.IndexByte(seg, '"'); q >= 0 {
+				lim = q
+			}
+			if b := bytes.IndexByte(seg[:lim], '\\'); b >= 0 {
+				lim = b
+			}
+			if n := bytes.IndexByte(seg[:lim], '\n'); n >= 0 {
+				lim = n
+			}
+			i += lim
+			if i >= s.end {
+				continue
+			}
 		}
 		c := s.buf[i]
 		if inStr {

@@ -171,3 +171,9 @@ func TestLargeSingleLineWrapperIsStreamed(t *testing.T) {
 	require.Equal(t, 20000, n)
 	require.LessOrEqual(t, cap(s.buf), 2*chunk, "the buffer must not grow with the file")
 }
+
+func TestWrapperAfterRecords(t *testing.T) {
+	in := `{"a":1}` + "\n" + `{"kind":"EventList","items":[{"x":1},{"y":2}]}` + "\n" + `{"b":"items"}`
+	recs := scan(t, in, 0, "items")
+	require.Equal(t, []string{`{"a":1}`, `{"x":1}`, `{"y":2}`, `{"b":"items"}`}, []string{recs[0].Raw, recs[1].Raw, recs[2].Raw, recs[3].Raw})
+}
