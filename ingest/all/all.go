@@ -10,13 +10,18 @@ import (
 	"github.com/breachline/breachline/ingest/azure"
 	"github.com/breachline/breachline/ingest/cloudtrail"
 	"github.com/breachline/breachline/ingest/gcpaudit"
+	"github.com/breachline/breachline/ingest/githubaudit"
 	"github.com/breachline/breachline/ingest/k8saudit"
+	"github.com/breachline/breachline/ingest/vaultaudit"
 )
 
 // Ingesters returns every ingester in detection order.
 func Ingesters() []ingest.Ingester {
 	return []ingest.Ingester{
 		cloudtrail.New(),
+		// Vault and GitHub audit records have keys and values nothing else here uses.
+		vaultaudit.New(),
+		githubaudit.New(),
 		// GCP before Kubernetes: GKE entries are Cloud Audit Logs that name Kubernetes things.
 		gcpaudit.New(),
 		// Kubernetes before Azure: an AKS diagnostic export that starts with kube-audit records is

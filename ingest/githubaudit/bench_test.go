@@ -1,0 +1,25 @@
+package githubaudit
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/breachline/breachline/ingest/ingesttest"
+	"github.com/breachline/breachline/internal/synth"
+)
+
+func BenchmarkIngest(b *testing.B) {
+	var buf bytes.Buffer
+	if err := synth.GitHubAudit(&buf, 100_000, 1); err != nil {
+		b.Fatal(err)
+	}
+	ingesttest.Bench(b, New(), buf.Bytes())
+}
+
+func BenchmarkIngestCSV(b *testing.B) {
+	var buf bytes.Buffer
+	if err := synth.GitHubAuditCSV(&buf, 100_000, 1); err != nil {
+		b.Fatal(err)
+	}
+	ingesttest.Bench(b, New(), buf.Bytes())
+}
