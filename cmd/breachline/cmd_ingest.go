@@ -23,10 +23,12 @@ var ingestCommand = &command{
 	summary: "Read evidence files into the case",
 	usage:   "[flags] PATH...",
 	example: `breachline ingest --case acme.db logs/cloudtrail/ logs/nginx/access.log.gz
-breachline ingest --case acme.db --format access-log --assume-tz Europe/Berlin odd-name.txt`,
+breachline ingest --case acme.db --format access-log --assume-tz Europe/Berlin odd-name.txt
+breachline ingest --case acme.db --mapping secrets-service.yaml logs/secrets-service/`,
 	about: `Each PATH is a file or a directory (read recursively, in sorted order). Files are opened
 read-only, hashed, decompressed when gzipped, and their format detected from the first 64 KiB
-unless --format names it. Every file is stored in one transaction with its custody entry; a file
+unless --format names it. --mapping FILE adds a mapping (docs/mapping.md) for a log that has no
+parser of its own: its detect rule is tried first, and --format can name it. Every file is stored in one transaction with its custody entry; a file
 whose bytes are already in the case is skipped. Every record becomes an event or a reject with a
 reason: records = events + rejects for each file.
 
@@ -36,6 +38,8 @@ Exits 3 when some inputs could not be read or were of unknown format (the rest w
 
 type ingestCmd struct {
 	format      string
+	mapping     string
+	ingesters   []ingest.Ingester
 	assumeTZ    string
 	secretPaths []string
 	maxRecord   int
@@ -44,6 +48,7 @@ type ingestCmd struct {
 
 func (c *ingestCmd) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.format, "format", "", "force this input format instead of detecting it (see `breachline formats`)")
+	fs.StringVar(&c.mapping, "mapping", "", "a mapping file for a log without a parser of its own (docs/mapping.md)")
 	fs.StringVar(&c.assumeTZ, "assume-tz", "", "time zone for timestamps that carry none, e.g. UTC or Europe/Berlin (never guessed)")
 	fs.StringArrayVar(&c.secretPaths, "secret-path", nil, "glob of files that hold secrets, for auditd (repeatable), e.g. '/run/secrets/*'")
 	fs.IntVar(&c.maxRecord, "max-record", ingest.DefaultMaxRecord, "largest record in bytes; a longer one is rejected and reading goes on")
@@ -53,8 +58,16 @@ func (c *ingestCmd) check(args []string) error {
 	if len(args) == 0 {
 		return usagef("name at least one evidence file or directory")
 	}
+	c.ingesters = all.Ingesters()
+	if c.mapping != "" {
+		ings, _, err := all.WithMapping(c.mapping)
+		if err != nil {
+			return err
+		}
+		c.ingesters = ings
+	}
 	if c.format != "" {
-		if _, err := all.Lookup(c.format); err != nil {
+		if _, err := ingest.Lookup(c.ingesters, c.format); err != nil {
 			return err
 		}
 	}
@@ -73,11 +86,11 @@ func (c *ingestCmd) check(args []string) error {
 
 func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 	cfg := ingest.Config{
-		Ingesters: all.Ingesters(),
+		Ingesters: c.ingesters,
 		Options:   ingest.Options{MaxRecord: c.maxRecord, AssumeTZ: c.loc, SecretPaths: c.secretPaths},
 	}
 	if c.format != "" {
-		cfg.Force, _ = all.Lookup(c.format)
+		cfg.Force, _ = ingest.Lookup(c.ingesters, c.format)
 	}
 	defer tuneGC()()
 	cs, err := openOrCreate(ctx, e)

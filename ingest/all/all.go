@@ -4,6 +4,8 @@
 package all
 
 import (
+	"fmt"
+
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/accesslog"
 	"github.com/breachline/breachline/ingest/auditd"
@@ -12,12 +14,14 @@ import (
 	"github.com/breachline/breachline/ingest/gcpaudit"
 	"github.com/breachline/breachline/ingest/githubaudit"
 	"github.com/breachline/breachline/ingest/k8saudit"
+	"github.com/breachline/breachline/ingest/mapped"
 	"github.com/breachline/breachline/ingest/vaultaudit"
 )
 
-// Ingesters returns every ingester in detection order.
+// Ingesters returns every ingester in detection order: the formats with a parser of their own,
+// then the mappings shipped in ingest/mapped/builtin, whose detect rules are the most generic.
 func Ingesters() []ingest.Ingester {
-	return []ingest.Ingester{
+	ings := []ingest.Ingester{
 		cloudtrail.New(),
 		// Vault and GitHub audit records have keys and values nothing else here uses.
 		vaultaudit.New(),
@@ -33,6 +37,27 @@ func Ingesters() []ingest.Ingester {
 		accesslog.New(),
 		auditd.New(),
 	}
+	for _, m := range mapped.Builtins() {
+		ings = append(ings, m)
+	}
+	return ings
+}
+
+// WithMapping returns the ingesters with a user's mapping file first in detection order. A
+// mapping may not take the name of a format breachline already has: events name their source,
+// and two parsers behind one name would make that ambiguous.
+func WithMapping(path string) ([]ingest.Ingester, *mapped.Ingester, error) {
+	m, err := mapped.Load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	ings := Ingesters()
+	for _, ing := range ings {
+		if ing.Name() == m.Name() {
+			return nil, nil, fmt.Errorf("%s: mapping name %q is already the name of a format (see breachline formats); rename it", path, m.Name())
+		}
+	}
+	return append([]ingest.Ingester{m}, ings...), m, nil
 }
 
 // Lookup returns the ingester called name, or an error listing the known names.

@@ -1,0 +1,102 @@
+package mapped
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/breachline/breachline/normalize"
+)
+
+// A transform turns the text a field read into the text it stores. Transforms run in the order
+// the mapping lists them; the time conversions (timeconv.go) can only come last, in the time
+// field.
+
+type transform interface {
+	apply(s string) (string, error)
+}
+
+// bareTransforms are the transforms written as a bare name.
+var bareTransforms = map[string]transform{
+	"lowercase": lowercase{},
+	"uppercase": uppercase{},
+	"trim":      trim{},
+	"sha256":    tokenHandle{},
+	"epoch_s":   nil, // time conversions: compiled into the time field's conversion
+	"epoch_ms":  nil,
+	"epoch_us":  nil,
+	"epoch_ns":  nil,
+}
+
+// knownTransforms lists every transform, for messages.
+const knownTransforms = "lowercase, uppercase, trim, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256"
+
+type lowercase struct{}
+
+func (lowercase) apply(s string) (string, error) { return strings.ToLower(s), nil }
+
+type uppercase struct{}
+
+func (uppercase) apply(s string) (string, error) { return strings.ToUpper(s), nil }
+
+type trim struct{}
+
+func (trim) apply(s string) (string, error) { return strings.TrimSpace(s), nil }
+
+// tokenHandle replaces a raw credential by its sha256 handle, the only form breachline keeps. A
+// value that is already a handle stays as it is; a placeholder (REDACTED, ****) becomes nothing,
+// so that it is never mistaken for the hash of a real token.
+type tokenHandle struct{}
+
+func (tokenHandle) apply(s string) (string, error) {
+	if h, ok := normalize.RedactValue(s); ok {
+		return h, nil
+	}
+	if _, _, ok := normalize.SplitHandle(s); ok {
+		return s, nil
+	}
+	return "", nil
+}
+
+// capture keeps the first capture group of the first match; no match leaves the field empty.
+type capture struct{ re *regexp.Regexp }
+
+func (c capture) apply(s string) (string, error) {
+	m := c.re.FindStringSubmatchIndex(s)
+	if m == nil || m[2] < 0 {
+		return "", nil
+	}
+	return s[m[2]:m[3]], nil
+}
+
+// table looks the value up. A value that is not in the table takes the default; without one the
+// record is rejected, naming the value: a category, say, is never guessed.
+type table struct {
+	m      map[string]string
+	def    string
+	hasDef bool
+	where  string // file:line of the table, for the reject reason
+}
+
+func (t *table) apply(s string) (string, error) {
+	if v, ok := t.m[s]; ok {
+		return v, nil
+	}
+	if t.hasDef {
+		return t.def, nil
+	}
+	return "", fmt.Errorf("value %s is not in the map at %s, which has no default", quoteValue(s), t.where)
+}
+
+// quoteValue quotes a value read from a record for a reject reason, cut to a readable length.
+func quoteValue(s string) string {
+	const max = 120
+	if len(s) > max {
+		cut := max
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		return fmt.Sprintf("%q… (%d bytes)", s[:cut], len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
