@@ -9,7 +9,7 @@ import (
 	"github.com/breachline/breachline/normalize"
 )
 
-// Attribute keys of access-log events, documented in docs/formats/access-log.md.
+// Attribute keys of access-log events, documented in docs/formats.md (section access-log).
 const (
 	attrVhost     = "vhost"
 	attrVhostPort = "vhost_port"

@@ -8,7 +8,7 @@ import (
 
 // categorize sets the category from the operation and the path and, for secret and credential
 // events, the secret reference and the credentials issued or revoked. The rules are listed in
-// docs/formats/vault-audit.md.
+// docs/formats.md (section vault-audit).
 func categorize(r *record, ev *normalize.Event) {
 	req := r.Request
 	op := req.Operation
