@@ -16,12 +16,19 @@ test:
 	$(GO) vet $(GOFLAGS_) ./...
 	$(GO) test $(GOFLAGS_) ./...
 
+# The whole chain on the bundled incident: ingest every log, import the secrets inventory and the
+# first responders' indicators, correlate over the incident window, print what was found.
 demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@mkdir -p out
 	$(BIN) ingest --case $(DEMO_DB) --examiner demo samples/incident/logs
+	$(BIN) inventory import --case $(DEMO_DB) --examiner demo samples/incident/inventory.csv
+	$(BIN) ioc import --case $(DEMO_DB) --examiner demo samples/incident/iocs.csv
+	$(BIN) correlate --case $(DEMO_DB) --examiner demo --window-start 2026-03-03 --window-end 2026-03-05
 	$(BIN) evidence --case $(DEMO_DB)
-	$(BIN) timeline --case $(DEMO_DB) --limit 25
+	$(BIN) timeline --case $(DEMO_DB) --since 2026-03-03 --limit 15
+	$(BIN) findings --case $(DEMO_DB) --min-severity medium
+	$(BIN) credentials --case $(DEMO_DB)
 
 # Benchmarks: each ingester alone, then end to end into SQLite. Numbers go to docs/performance.md.
 bench:

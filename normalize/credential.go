@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -113,19 +114,29 @@ func RawHandles(raw string) []string {
 }
 
 // Mask returns a display form of a raw credential that identifies it to its owner without
-// revealing it: the vendor prefix (up to the first '_' or '-' within the first 12 characters, or
-// the first 3 characters) and the last 4 characters, such as hf_…c3d9. Values too short to mask
-// safely show only their length.
+// revealing it: a published vendor prefix, if the value has one (hf_, ghp_, sk-, AKIA…), and the
+// last 4 characters, such as hf_…c3d9. Other values (passwords) show no prefix, which would be
+// part of the secret; values shorter than 12 characters show only their length.
 func Mask(raw string) string {
 	if len(raw) < 12 {
 		return fmt.Sprintf("(%d characters)", len(raw))
 	}
-	prefix := raw[:3]
-	for i := 0; i < 12 && i < len(raw)-8; i++ {
-		if raw[i] == '_' || raw[i] == '-' {
-			prefix = raw[:i+1]
+	prefix := ""
+	for _, p := range maskPrefixes {
+		if strings.HasPrefix(raw, p) && len(p) < len(raw)-8 {
+			prefix = p
 			break
 		}
 	}
 	return prefix + "…" + raw[len(raw)-4:]
 }
+
+// maskPrefixes are the vendor prefixes shown in masked displays, longest first.
+var maskPrefixes = func() []string {
+	ps := []string{"AKIA", "ASIA"}
+	for _, v := range vendorPrefixes {
+		ps = append(ps, v.prefix)
+	}
+	slices.SortStableFunc(ps, func(a, b string) int { return len(b) - len(a) })
+	return ps
+}()

@@ -48,3 +48,29 @@ const (
 	bobCITempKey    = "ASIAHUBEXAMPLECI0001"                             // minted with bob's key by his CI, before the breach
 	daveHubToken    = "hf_dAvEnOtEbOoKtOkEnZxCvBnMaSdFgHjKlQw02"
 )
+
+// More credentials of the story.
+const (
+	carolGitHubPAT = "ghp_cArOlViSiOnPaT0123456789abcdefghIJKL" // datalab/vision GH_TOKEN
+	daveDBPassword = "n0tebook-DB-pa55word-2026"                // datalab/notebook DB_PASSWORD
+	gcpProject     = "datalab-prod"
+	gcpSA          = "vision-ingest@datalab-prod.iam.gserviceaccount.com"
+	gcpKey1        = "4f1c2b9e8d7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e" // datalab/vision GCP_SA_KEY
+	gcpKey2        = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b" // minted by the intruder with key 1
+	visionPipeline = "192.0.2.30"
+
+	// Infrastructure credentials the intruder holds at the start: a leaked builder token.
+	builderVaultHMAC = "hmac-sha256:5e0fb0d1e2f3b0f1a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4"
+	runtimeVaultHMAC = "hmac-sha256:7a1d0e1f2a3b8b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c"
+	builderJTI       = "JTI=6c1f2a3b-4d5e-4f60-8a71-b2c3d4e5f601"
+	launcherJTI      = "JTI=9e8d7c6b-5a49-4382-b716-0f1e2d3c4b5a"
+	ghUA             = "git/2.43.0"
+	gcloudUA         = "google-cloud-sdk gcloud/467.0.0 command/gcloud.storage.cp"
+	attackerGitUA    = "git/2.39.2 (Apple Git-143)"
+	attackerGCPUA    = "python-requests/2.31.0 google-cloud-storage/2.14.0"
+)
+
+// gcpKeyName is a service account key's resource name, as the inventory and the logs name it.
+func gcpKeyName(key string) string {
+	return "projects/" + gcpProject + "/serviceAccounts/" + gcpSA + "/keys/" + key
+}

@@ -23,12 +23,36 @@ func write(dir string, noise int, seed int64) error {
 		return err
 	}
 	hubBase, hubWindow := hubAPI()
+	github, err := gitHubAudit()
+	if err != nil {
+		return err
+	}
+	gcp, err := gcpAudit()
+	if err != nil {
+		return err
+	}
+	hub, err := hubAudit()
+	if err != nil {
+		return err
+	}
+	truth, err := truthJSON()
+	if err != nil {
+		return err
+	}
 	files := map[string][]byte{
 		// CloudTrail delivers gzipped files; one of them is kept plain, as examiners often get.
 		"logs/cloudtrail/111122223333_CloudTrail_eu-west-1_20260301T0000Z.json.gz": gz(ctBaseFile),
 		"logs/cloudtrail/111122223333_CloudTrail_eu-west-1_20260303T0000Z.json":    ctWindowFile,
 		"logs/hub-api/access.log.1.gz":                                             gz(accessLogFile(hubBase)),
 		"logs/hub-api/access.log":                                                  accessLogFile(hubWindow),
+		"logs/vault/audit.log":                                                     lines(vaultLog()),
+		"logs/k8s/kube-apiserver-audit.log":                                        lines(k8sAudit()),
+		"logs/github/datalab-audit-log.json":                                       github,
+		"logs/gcp/datalab-prod-cloudaudit.json":                                    gcp,
+		"logs/hub/audit-log-export.json":                                           hub,
+		"inventory.csv":                                                            inventoryCSV(),
+		"iocs.csv":                                                                 indicatorsCSV(),
+		"truth.json":                                                               append(truth, '\n'),
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -78,6 +102,15 @@ func writeNoise(dir string, n int, seed int64) error {
 		}
 	}
 	return nil
+}
+
+func lines(ls []string) []byte {
+	var b bytes.Buffer
+	for _, l := range ls {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
 }
 
 // gz compresses b deterministically: no name, no modification time.

@@ -45,7 +45,8 @@ SELECT r.event_id, i.secret_ref, r.ref, 1
 FROM read_keys r JOIN inventory_keys i
   ON r.listing AND substr(i.secret_ref, 1, length(r.ref) - 1) = substr(r.ref, 1, length(r.ref) - 1);
 
--- The facts each classification rests on.
+-- The facts each classification rests on. A read logged without an outcome (Vault's request
+-- record) is left to its sibling record of the same request (the response) when there is one.
 CREATE TEMP TABLE read_facts AS
 SELECT m.event_id, m.secret_ref, m.read_ref, m.listing, e.time, e.principal, e.src_ip, e.user_agent, e.outcome,
        (e.time >= p.window_start AND e.time < p.window_end) AS in_window,
@@ -64,23 +65,28 @@ SELECT m.event_id, m.secret_ref, m.read_ref, m.listing, e.time, e.principal, e.s
                     WHERE m3.secret_ref = m.secret_ref AND e3.principal = e.principal
                       AND e3.outcome = 'success' AND e3.time < e.time) AS first_time,
        e.principal IS NULL OR NOT EXISTS (SELECT 1 FROM events e4 WHERE e4.principal = e.principal AND e4.time < p.window_start) AS absent_before
-FROM read_match m JOIN events e ON e.id = m.event_id, params p;
+FROM read_match m JOIN events e ON e.id = m.event_id, params p
+WHERE NOT (e.outcome = 'unknown' AND e.request_id IS NOT NULL AND EXISTS (
+  SELECT 1 FROM events s WHERE s.secret_ref = e.secret_ref AND s.request_id = e.request_id
+     AND s.source = e.source AND s.id <> e.id AND s.outcome <> 'unknown'));
 
 INSERT INTO exposures(event_id, time, secret_ref, read_ref, principal, src_ip, outcome, in_window, class, proves, reasons)
 SELECT event_id, time, secret_ref, read_ref, principal, src_ip, outcome, in_window, class,
        -- A suspicious successful read in the window proves exposure; a Vault LIST returns only
-       -- key names, so a listing of a Vault path shows possible exposure at most.
-       (class = 'suspicious' AND in_window AND NOT (listing AND read_ref LIKE 'vault:%')),
+       -- key names, so a listing of a Vault path shows possible exposure at most, as does a read
+       -- whose outcome was not logged.
+       (class = 'suspicious' AND in_window AND outcome = 'success' AND NOT (listing AND read_ref LIKE 'vault:%')),
        reasons
 FROM (
   SELECT f.*,
-         CASE WHEN outcome <> 'success' THEN 'attempt'
+         CASE WHEN outcome = 'failure' THEN 'attempt'
               WHEN ioc IS NOT NULL THEN 'suspicious'
               WHEN consumer OR read_before THEN 'expected'
               WHEN NOT in_window THEN 'expected'
               ELSE 'suspicious' END AS class,
          (SELECT json_group_array(reason) FROM (
-            SELECT 'read failed (' || f.outcome || '): an attempt' AS reason WHERE f.outcome <> 'success'
+            SELECT 'read failed: an attempt' AS reason WHERE f.outcome = 'failure'
+            UNION ALL SELECT 'outcome not logged' WHERE f.outcome = 'unknown'
             UNION ALL SELECT 'matches indicator ' || f.ioc WHERE f.ioc IS NOT NULL
             UNION ALL SELECT 'declared consumer of the secret' WHERE f.consumer
             UNION ALL SELECT 'read this secret before the window' WHERE f.read_before

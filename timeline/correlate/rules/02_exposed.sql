@@ -1,15 +1,15 @@
--- Exposed credentials: the credentials of secrets with a suspicious read in the window are
--- proven exposed from the first such read; those of secrets with any successful read in the
--- window are possibly exposed from the first one. A credential's first exposure is the one that
+-- Exposed credentials: the credentials of secrets with a suspicious successful read in the window
+-- are proven exposed from the first such read; those of secrets with any read in the window that
+-- did not fail (its outcome may be unlogged) are possibly exposed from the first one. A credential's first exposure is the one that
 -- gives it its status: the first proving read, else the first read in the window.
 
 CREATE TEMP TABLE exposed AS
 SELECT i.credential,
        min(CASE WHEN x.proves THEN x.time END) AS proven_at,
-       min(CASE WHEN x.outcome = 'success' AND x.in_window THEN x.time END) AS possible_at
+       min(CASE WHEN x.outcome <> 'failure' AND x.in_window THEN x.time END) AS possible_at
 FROM inventory i JOIN exposures x ON x.secret_ref = i.secret_ref
 GROUP BY i.credential
-HAVING min(CASE WHEN x.outcome = 'success' AND x.in_window THEN x.time END) IS NOT NULL;
+HAVING min(CASE WHEN x.outcome <> 'failure' AND x.in_window THEN x.time END) IS NOT NULL;
 
 ALTER TABLE temp.exposed ADD COLUMN exposed_at TEXT;
 UPDATE temp.exposed SET exposed_at = coalesce(proven_at, possible_at);

@@ -31,7 +31,11 @@ SELECT l.root AS credential, l.handle, l.parent AS via, e.id AS event_id, e.time
             OR (c.type = 'cidr' AND e.src_ip IS NOT NULL AND cidr_contains(c.value, e.src_ip))
             OR (c.type = 'principal' AND c.value = e.principal)
             OR (c.type = 'user_agent' AND instr(e.user_agent, c.value) > 0)) AS ioc,
-       r.revoked_at, (r.revoked_at IS NOT NULL AND e.time > r.revoked_at) AS after_revocation
+       -- Revocation concerns the revoked credential's own handles. A credential derived from it
+       -- is not revoked with it (temporary AWS credentials outlive their parent key), and the
+       -- derived-credential finding says when one was used after its parent's revocation.
+       r.revoked_at, (r.revoked_at IS NOT NULL AND e.time > r.revoked_at AND l.parent IS NULL) AS after_revocation,
+       (r.revoked_at IS NOT NULL AND e.time > r.revoked_at AND l.parent IS NOT NULL) AS after_parent_revocation
 FROM lineage l
 JOIN events e ON e.credential = l.handle AND e.time >= l.since
 LEFT JOIN revocation r ON r.credential = l.root;
@@ -47,6 +51,7 @@ SELECT credential, handle, via, event_id, time, source, action, outcome, princip
           UNION ALL SELECT 'matches indicator ' || f.ioc WHERE f.ioc IS NOT NULL
           UNION ALL SELECT 'derived from ' || f.via WHERE f.via IS NOT NULL
           UNION ALL SELECT 'after the credential was revoked at ' || f.revoked_at WHERE f.after_revocation
+          UNION ALL SELECT 'after the credential it derives from was revoked at ' || f.revoked_at WHERE f.after_parent_revocation
        )) AS reasons
 FROM use_facts f
 ORDER BY credential, time, event_id, handle;

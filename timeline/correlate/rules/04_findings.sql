@@ -15,7 +15,7 @@ SELECT credential, secret_ref, event_id, time FROM (
          row_number() OVER (PARTITION BY x.credential ORDER BY e.time, e.event_id, e.secret_ref) AS n
   FROM exposed x JOIN inventory i ON i.credential = x.credential
   JOIN exposures e ON e.secret_ref = i.secret_ref AND e.time = x.exposed_at
-   AND e.outcome = 'success' AND (x.proven_at IS NULL OR e.proves)
+   AND e.outcome <> 'failure' AND (x.proven_at IS NULL OR e.proves)
 ) WHERE n = 1;
 
 -- suspicious-secret-read: one finding per suspicious read, however many secrets it exposed. Its
@@ -47,8 +47,8 @@ SELECT substr(sha256_hex('exposed-credential-used-novel|' || u.credential), 1, 3
        (SELECT rule FROM rule_version WHERE name = 'exposed-credential-used-novel'),
        CASE WHEN sum(u.outcome <> 'failure') = 0 THEN 'medium' WHEN x.proven_at IS NOT NULL THEN 'critical' ELSE 'high' END,
        min(u.time),
-       ci.display || coalesce(' (' || ci.owner || ')', '') || ', exposed by the read of ' || fe.secret_ref || ' at ' || fe.time ||
-         ', was presented in a new way ' || count(*) || ' time(s) between ' || min(u.time) || ' and ' || max(u.time) ||
+       ci.display || coalesce(' (' || ci.owner || ')', '') || ', exposed by the read of ' || fe.secret_ref || ' at ' || substr(fe.time, 1, 19) || 'Z' ||
+         ', was presented in a new way ' || count(*) || ' time(s) between ' || substr(min(u.time), 1, 19) || 'Z' || ' and ' || substr(max(u.time), 1, 19) || 'Z' ||
          ' (' || sum(u.outcome <> 'failure') || ' went through, ' || sum(u.outcome = 'failure') || ' refused)' ||
          coalesce(', from ' || (SELECT group_concat(ip, ', ') FROM (SELECT DISTINCT src_ip AS ip FROM credential_uses
                                    WHERE credential = u.credential AND novel AND src_ip IS NOT NULL ORDER BY src_ip)), ''),
@@ -73,7 +73,7 @@ SELECT substr(sha256_hex('use-after-revocation|' || u.credential), 1, 32),
        (SELECT rule FROM rule_version WHERE name = 'use-after-revocation'),
        CASE WHEN max(u.outcome = 'success') THEN 'high' ELSE 'low' END,
        min(u.time),
-       ci.display || coalesce(' (' || ci.owner || ')', '') || ' was revoked at ' || r.revoked_at || ' and presented ' || count(*) ||
+       ci.display || coalesce(' (' || ci.owner || ')', '') || ' was revoked at ' || substr(r.revoked_at, 1, 19) || 'Z' || ' and presented ' || count(*) ||
          ' time(s) afterwards, ' || sum(u.outcome = 'success') || ' successfully' ||
          CASE WHEN max(u.outcome = 'success') THEN ': revocation did not take effect' ELSE ': all refused' END,
        u.credential, fe.secret_ref, ci.owner,
@@ -99,7 +99,7 @@ SELECT substr(sha256_hex('exposed-credential-not-revoked|' || x.credential), 1, 
        x.exposed_at,
        ci.display || coalesce(' (' || ci.owner || ')', '') || ' was ' ||
          CASE WHEN x.proven_at IS NOT NULL THEN 'exposed' ELSE 'possibly exposed' END ||
-         ' by the read of ' || fe.secret_ref || ' at ' || x.exposed_at || ' and no revocation is recorded',
+         ' by the read of ' || fe.secret_ref || ' at ' || substr(x.exposed_at, 1, 19) || 'Z' || ' and no revocation is recorded',
        x.credential, fe.secret_ref, ci.owner, NULL, json_array(fe.event_id)
 FROM exposed x
 JOIN cred_info ci ON ci.credential = x.credential
@@ -107,15 +107,28 @@ JOIN first_exposure fe ON fe.credential = x.credential
 LEFT JOIN revocation r ON r.credential = x.credential
 WHERE r.revoked_at IS NULL;
 
--- derived-credential: a credential minted with an exposed one.
+-- derived-credential: a credential minted with an exposed one. High when it was then used in a
+-- new way, or minted in a new way and used after the credential it derives from was revoked;
+-- medium when minted in a new way (address, client, indicator); low when minted and used only in
+-- the usual ways (a routine rotation looks like this).
 INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
 SELECT substr(sha256_hex('derived-credential|' || l.root || '|' || l.handle), 1, 32),
        (SELECT rule FROM rule_version WHERE name = 'derived-credential'),
-       CASE WHEN EXISTS (SELECT 1 FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root AND u.novel AND u.outcome <> 'failure') THEN 'high' ELSE 'medium' END,
+       CASE WHEN EXISTS (SELECT 1 FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root
+                           AND u.outcome <> 'failure' AND u.novel) THEN 'high'
+            WHEN iu.novel AND EXISTS (SELECT 1 FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root
+                           AND u.outcome <> 'failure' AND instr(u.reasons, 'it derives from was revoked') > 0) THEN 'high'
+            WHEN iu.novel THEN 'medium'
+            ELSE 'low' END,
        l.since,
-       l.handle || ' was issued at ' || l.since || ' by a call made with ' || l.parent || coalesce(' by ' || e.principal, '') ||
-         coalesce(' from ' || e.src_ip, '') || ', descending from exposed ' || ci.display ||
-         ' (' || (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) || ' use(s) since)',
+       l.handle || ' was issued at ' || substr(l.since, 1, 19) || 'Z' || ' by a call made with ' || l.parent || coalesce(' by ' || e.principal, '') ||
+         coalesce(' from ' || e.src_ip, '') ||
+         CASE WHEN iu.novel THEN ' (a new address for it)' ELSE ' (its usual address)' END ||
+         ', descending from exposed ' || ci.display ||
+         ' (' || (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) || ' use(s) since' ||
+         CASE WHEN EXISTS (SELECT 1 FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root
+                             AND instr(u.reasons, 'it derives from was revoked') > 0 AND u.outcome <> 'failure')
+              THEN ', some after its parent was revoked' ELSE '' END || ')',
        l.handle, fe.secret_ref, ci.owner, e.src_ip,
        (SELECT json_group_array(id) FROM (
           SELECT l.issue_event AS id, l.since AS t
@@ -125,6 +138,7 @@ SELECT substr(sha256_hex('derived-credential|' || l.root || '|' || l.handle), 1,
 FROM lineage l
 JOIN events e ON e.id = l.issue_event
 JOIN cred_info ci ON ci.credential = l.root
+LEFT JOIN credential_uses iu ON iu.event_id = l.issue_event AND iu.credential = l.root AND iu.handle = l.parent
 LEFT JOIN first_exposure fe ON fe.credential = l.root
 WHERE l.depth > 0;
 
@@ -140,7 +154,7 @@ SELECT substr(sha256_hex('ip-pivot|' || e.src_ip || '|' || e.credential), 1, 32)
        'medium',
        min(e.time),
        e.src_ip || ', seen misusing exposed credentials, also presented ' || e.credential || ' ' || count(*) ||
-         ' time(s) between ' || min(e.time) || ' and ' || max(e.time),
+         ' time(s) between ' || substr(min(e.time), 1, 19) || 'Z' || ' and ' || substr(max(e.time), 1, 19) || 'Z',
        e.credential, NULL,
        (SELECT min(i.owner) FROM inventory_handles h JOIN inventory i ON i.credential = h.credential WHERE h.handle = e.credential),
        e.src_ip,

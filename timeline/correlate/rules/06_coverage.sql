@@ -33,7 +33,7 @@ INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, 
 SELECT substr(sha256_hex('coverage-gap|' || g.source || '|' || g.gap_start), 1, 32),
        (SELECT rule FROM rule_version WHERE name = 'coverage-gap'),
        'low', g.gap_start,
-       'No ' || g.source || ' events from ' || g.gap_start || ' to ' || g.gap_end || ' (' ||
+       'No ' || g.source || ' events from ' || substr(g.gap_start, 1, 19) || 'Z' || ' to ' || substr(g.gap_end, 1, 19) || 'Z' || ' (' ||
          printf('%.1f', (julianday(g.gap_end) - julianday(g.gap_start)) * 24.0) ||
          ' h): the evidence cannot show what happened in that source then',
        NULL, NULL, NULL, NULL, '[]'

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/all"
+	"github.com/breachline/breachline/timeline"
+	"github.com/breachline/breachline/timeline/correlate"
+)
+
+const incidentDir = "../incident"
+
+// TestSamplesAreGenerated requires the committed sample incident to be exactly what the generator
+// writes: the samples are reproducible, and nobody edits them by hand.
+func TestSamplesAreGenerated(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, write(dir, 0, 1))
+	var want []string
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			want = append(want, rel)
+		}
+		return err
+	}))
+	for _, rel := range want {
+		got, err := os.ReadFile(filepath.Join(incidentDir, rel))
+		require.NoError(t, err, "run: go run ./samples/gen")
+		gen, _ := os.ReadFile(filepath.Join(dir, rel))
+		require.True(t, bytes.Equal(gen, got), "%s differs from what samples/gen writes: run go run ./samples/gen", rel)
+	}
+}
+
+// TestCorrelatorFindsTheTruth runs the whole chain on the sample incident (ingest every log with
+// format detection, import the inventory and the indicators, correlate over the incident
+// window) and requires the results to match truth.json exactly.
+func TestCorrelatorFindsTheTruth(t *testing.T) {
+	var tr truth
+	b, err := os.ReadFile(filepath.Join(incidentDir, "truth.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &tr))
+
+	ctx := context.Background()
+	c, err := timeline.Create(ctx, filepath.Join(t.TempDir(), "case.db"))
+	require.NoError(t, err)
+	defer c.Close()
+	actor := timeline.Actor{Examiner: "truth"}
+	res, err := ingest.Run(ctx, ingest.Config{Ingesters: all.Ingesters()}, []string{filepath.Join(incidentDir, "logs")}, c.Sink(ctx, actor))
+	require.NoError(t, err)
+	for _, r := range res {
+		require.NoError(t, r.Err)
+		require.Zero(t, r.Evidence.Rejects, "%s: the sample logs are clean", r.Path)
+	}
+	_, err = correlate.ImportInventory(ctx, c, actor, []string{filepath.Join(incidentDir, "inventory.csv")})
+	require.NoError(t, err)
+	_, err = correlate.ImportIndicators(ctx, c, actor, []string{filepath.Join(incidentDir, "iocs.csv")})
+	require.NoError(t, err)
+	start, _ := time.Parse(time.RFC3339, tr.Window[0])
+	end, _ := time.Parse(time.RFC3339, tr.Window[1])
+	_, err = correlate.Run(ctx, c, actor, correlate.Options{WindowStart: start, WindowEnd: end, Gap: 4 * time.Hour})
+	require.NoError(t, err)
+	db := c.DB()
+
+	status := map[string]*correlate.CredentialStatus{}
+	require.NoError(t, correlate.Credentials(ctx, db, "", func(s *correlate.CredentialStatus) error { status[s.Credential] = s; return nil }))
+
+	misused := map[string]string{}
+	var novelIPs []string
+	for cred, s := range status {
+		if s.Status == "misused" {
+			misused[cred] = *s.FirstMisuse
+			novelIPs = append(novelIPs, s.NovelIPs...)
+		}
+	}
+	want := map[string]string{}
+	for _, m := range tr.Misused {
+		tm, _ := time.Parse(time.RFC3339, m.FirstMisuse)
+		want[m.Credential] = tm.UTC().Format("2006-01-02T15:04:05.000000000Z")
+	}
+	require.Equal(t, want, misused, "every misused credential with its first misuse, and no benign one")
+	require.ElementsMatch(t, tr.AttackerIPs, dedupe(novelIPs))
+	for _, cred := range tr.ExposedNotMisued {
+		require.Equal(t, "exposed", status[cred].Status, cred)
+	}
+	for _, cred := range tr.NotExposed {
+		require.Equal(t, "not-exposed", status[cred].Status, cred)
+	}
+	for _, r := range tr.Revocations {
+		tm, _ := time.Parse(time.RFC3339, r.At)
+		require.Equal(t, tm.UTC().Format("2006-01-02T15:04:05.000000000Z"), *status[r.Credential].RevokedAt, r.Credential)
+	}
+
+	var proven, attempts []string
+	rows, err := db.QueryContext(ctx, "SELECT DISTINCT secret_ref, class, proves FROM exposures WHERE class <> 'expected'")
+	require.NoError(t, err)
+	for rows.Next() {
+		var ref, class string
+		var proves bool
+		require.NoError(t, rows.Scan(&ref, &class, &proves))
+		switch {
+		case class == "attempt":
+			attempts = append(attempts, ref)
+		case proves:
+			proven = append(proven, ref)
+		}
+	}
+	require.NoError(t, rows.Err())
+	rows.Close()
+	require.ElementsMatch(t, tr.SecretsRead, proven)
+	require.ElementsMatch(t, tr.FailedReads, attempts)
+
+	var derived, revokedButWorked []string
+	require.NoError(t, correlate.Findings(ctx, db, correlate.FindingFilter{MinSeverity: "medium"}, func(f *correlate.Finding) error {
+		switch f.Rule {
+		case "derived-credential@1":
+			derived = append(derived, *f.Credential)
+		case "use-after-revocation@1":
+			if f.Severity == "high" {
+				revokedButWorked = append(revokedButWorked, *f.Credential)
+			}
+		}
+		if f.SrcIP != nil {
+			require.NotContains(t, tr.BenignNewIPs, *f.SrcIP, "a benign new address in finding %s", f.Summary)
+		}
+		return nil
+	}))
+	require.ElementsMatch(t, tr.Derived, derived)
+	var worked []string
+	for _, r := range tr.Revocations {
+		if r.WorkedAfterward {
+			worked = append(worked, r.Credential)
+		}
+	}
+	require.ElementsMatch(t, worked, revokedButWorked)
+}
+
+func dedupe(xs []string) []string {
+	sort.Strings(xs)
+	var out []string
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
