@@ -249,7 +249,6 @@ func TestKeyVaultURI(t *testing.T) {
 	}
 }
 
-
 func TestTimes(t *testing.T) {
 	for in, want := range map[string]string{
 		"2026-03-02T10:00:00.1234567Z":      "2026-03-02T10:00:00.123456700Z",
