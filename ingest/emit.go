@@ -10,9 +10,33 @@ import (
 
 const batchSize = 1024
 
+// batchBytes bounds the record bytes a batch carries for hashing: with four batches in flight,
+// at most 32 MiB whatever the record sizes.
+const batchBytes = 8 << 20
+
 type batch struct {
 	events  []normalize.Event
 	rejects []normalize.Reject
+	// raw holds the events' record bytes back to back (rawEnd[i] is where event i's end), so the
+	// writer goroutine can hash them: the parsing goroutine is the busier one.
+	raw    []byte
+	rawEnd []int
+}
+
+// hash fills each event's raw_sha256 and id, on the writer goroutine.
+func (b *batch) hash() {
+	start := 0
+	for i := range b.events {
+		e := &b.events[i]
+		sum := sha256.Sum256(b.raw[start:b.rawEnd[i]])
+		e.RawSHA256 = hex.EncodeToString(sum[:])
+		e.ID = normalize.EventID(e.EvidenceSHA256, e.Offset, e.RecordIndex)
+		start = b.rawEnd[i]
+	}
+}
+
+func (b *batch) reset() {
+	b.events, b.rejects, b.raw, b.rawEnd = b.events[:0], b.rejects[:0], b.raw[:0], b.rawEnd[:0]
 }
 
 // fileRun is the Emitter for one file. The ingester runs on its own goroutine and hands full
@@ -62,6 +86,7 @@ func (r *fileRun) ingest(ctx context.Context, src *Source) error {
 	}()
 	for b := range r.out {
 		if r.sinkErr == nil {
+			b.hash()
 			if err := r.fw.Write(b.events, b.rejects); err != nil {
 				r.sinkErr = err
 				r.cancel() // the ingester stops at its next ctx check; keep draining meanwhile
@@ -69,7 +94,7 @@ func (r *fileRun) ingest(ctx context.Context, src *Source) error {
 				r.progress.EventsStored(len(b.events))
 			}
 		}
-		b.events, b.rejects = b.events[:0], b.rejects[:0]
+		b.reset()
 		r.free <- b
 	}
 	err := <-done
@@ -83,13 +108,14 @@ func (r *fileRun) flush() error {
 	if r.cur == nil || (len(r.cur.events) == 0 && len(r.cur.rejects) == 0) {
 		return nil
 	}
+	r.cur.hash()
 	err := r.fw.Write(r.cur.events, r.cur.rejects)
-	r.cur.events, r.cur.rejects = r.cur.events[:0], r.cur.rejects[:0]
+	r.cur.reset()
 	return err
 }
 
 func (r *fileRun) send() {
-	if len(r.cur.events)+len(r.cur.rejects) < batchSize || r.out == nil {
+	if (len(r.cur.events)+len(r.cur.rejects) < batchSize && len(r.cur.raw) < batchBytes) || r.out == nil {
 		return
 	}
 	r.out <- r.cur
@@ -120,9 +146,6 @@ func (r *fileRun) Event(rec Record, in *normalize.Event) {
 		r.Reject(rec, err.Error())
 		return
 	}
-	sum := sha256.Sum256(rec.Raw)
-	e.RawSHA256 = hex.EncodeToString(sum[:])
-	e.ID = normalize.EventID(e.EvidenceSHA256, e.Offset, e.RecordIndex)
 	e.Time = e.Time.UTC()
 
 	r.account(rec)
@@ -135,6 +158,8 @@ func (r *fileRun) Event(rec Record, in *normalize.Event) {
 		r.ev.LastEvent = e.Time
 	}
 	r.cur.events = append(r.cur.events, e)
+	r.cur.raw = append(r.cur.raw, rec.Raw...)
+	r.cur.rawEnd = append(r.cur.rawEnd, len(r.cur.raw))
 	r.send()
 }
 

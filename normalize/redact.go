@@ -39,7 +39,25 @@ func RedactValue(v string) (string, bool) {
 // IsCredentialName reports whether a field or parameter name says its value is a credential.
 // Names are compared case-insensitively and without '-', '_' and '.'.
 func IsCredentialName(name string) bool {
-	_, ok := credentialNames[foldName(name)]
+	// Folded into a stack buffer: this runs for every attribute of every event.
+	var buf [48]byte
+	if len(name) > len(buf) {
+		_, ok := credentialNames[foldName(name)]
+		return ok
+	}
+	n := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '-' || c == '_' || c == '.':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	_, ok := credentialNames[string(buf[:n])]
 	return ok
 }
 

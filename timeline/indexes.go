@@ -16,8 +16,10 @@ var eventIndexes = []struct{ name, sql string }{
 	{"events_src_ip", "CREATE INDEX IF NOT EXISTS events_src_ip ON events(src_ip, time) WHERE src_ip IS NOT NULL"},
 	{"events_principal", "CREATE INDEX IF NOT EXISTS events_principal ON events(principal, time) WHERE principal IS NOT NULL"},
 	{"events_category", "CREATE INDEX IF NOT EXISTS events_category ON events(category, time)"},
-	{"events_evidence", "CREATE INDEX IF NOT EXISTS events_evidence ON events(evidence_sha256, offset)"},
 }
+
+// droppedIndexes names indexes of earlier versions that are no longer kept.
+var droppedIndexes = []string{"events_evidence"}
 
 // EnsureIndexes creates any missing event index. An ingest that was interrupted after dropping
 // them leaves them missing; the next open puts them back.
@@ -27,12 +29,18 @@ func (c *Case) EnsureIndexes(ctx context.Context) error {
 			return fmt.Errorf("index %s: %w", ix.name, err)
 		}
 	}
+	for _, name := range droppedIndexes {
+		if _, err := c.db.ExecContext(ctx, "DROP INDEX IF EXISTS "+name); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // Analyze refreshes the query planner's statistics after a bulk change.
 func (c *Case) Analyze(ctx context.Context) error {
-	_, err := c.db.ExecContext(ctx, "ANALYZE")
+	// A sample is enough for the planner's choices and keeps ANALYZE fast on large cases.
+	_, err := c.db.ExecContext(ctx, "PRAGMA analysis_limit = 1000; ANALYZE")
 	return err
 }
 

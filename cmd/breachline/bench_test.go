@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,9 +19,18 @@ import (
 var benchInputs = []struct {
 	format string
 	file   string
-	gen    func(f *os.File, n int) error
+	gen    func(w io.Writer, n int, seed int64) error
 }{
-	{"aws-cloudtrail", "cloudtrail.json", func(f *os.File, n int) error { return synth.CloudTrail(f, n, 1) }},
+	{"aws-cloudtrail", "cloudtrail.json", synth.CloudTrail},
+	{"access-log", "access.log", synth.AccessLog},
+	{"vault-audit", "vault.log", synth.VaultAudit},
+	{"k8s-audit", "k8s-audit.log", synth.K8sAudit},
+	{"gcp-audit", "gcp.json", synth.GCPAudit},
+	{"azure", "azure.json", synth.Azure},
+	{"github-audit", "github.jsonl", synth.GitHubAudit},
+	{"github-audit", "github.csv", synth.GitHubAuditCSV},
+	{"auditd", "audit.log", synth.Auditd},
+	{"hub-audit", "hub-audit.json", synth.HubAudit},
 }
 
 // BenchmarkEndToEnd ingests generated evidence into a fresh case file through the same code as
@@ -27,14 +38,18 @@ var benchInputs = []struct {
 func BenchmarkEndToEnd(b *testing.B) {
 	const n = 200_000
 	for _, in := range benchInputs {
-		b.Run(in.format, func(b *testing.B) {
+		b.Run(in.format+"/"+in.file, func(b *testing.B) {
 			dir := b.TempDir()
 			path := filepath.Join(dir, in.file)
 			f, err := os.Create(path)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := in.gen(f, n); err != nil {
+			w := bufio.NewWriterSize(f, 1<<20)
+			if err := in.gen(w, n, 1); err != nil {
+				b.Fatal(err)
+			}
+			if err := w.Flush(); err != nil {
 				b.Fatal(err)
 			}
 			info, _ := f.Stat()
@@ -61,6 +76,9 @@ func BenchmarkEndToEnd(b *testing.B) {
 				}
 				if err := bulk.End(ctx); err != nil {
 					b.Fatal(err)
+				}
+				if res[0].Evidence.Rejects > 0 {
+					b.Fatalf("%d rejects in generated data", res[0].Evidence.Rejects)
 				}
 				events += res[0].Evidence.Events
 				cs.Close()

@@ -49,6 +49,8 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 	sc := jsonrec.New(src, src.MaxRecord, "Records", "Events", "QueryResultRows")
 	first := true
 	var ev normalize.Event
+	// One attrs map for every record: the core copies what it keeps before Event returns.
+	attrs := make(map[string]any, 16)
 	for sc.Next() {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -68,7 +70,8 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 			emit.Reject(rec, err.Error())
 			continue
 		}
-		ev = normalize.Event{}
+		clear(attrs)
+		ev = normalize.Event{Attrs: attrs}
 		if err := r.toEvent(&ev); err != nil {
 			emit.Reject(rec, err.Error())
 			continue
