@@ -19,6 +19,8 @@ type Ingester interface {
 	Name() string
 	// Version is the parser version; events record name@version so a changed parser is visible.
 	Version() string
+	// Describe says in one line what the ingester reads, for `breachline formats`.
+	Describe() string
 	// Detect reports whether head, the first 64 KiB of the decompressed file (possibly cut in
 	// the middle of a record), looks like this format. It must be cheap and must not panic.
 	Detect(head []byte) bool
@@ -74,10 +76,4 @@ type Emitter interface {
 	Reject(rec Record, reason string)
 	// Note tells the examiner something about the whole file (e.g. "CloudTrail digest file").
 	Note(msg string)
-}
-
-// Describer is implemented by ingesters that can say in one line what they read, for
-// `breachline formats`.
-type Describer interface {
-	Describe() string
 }

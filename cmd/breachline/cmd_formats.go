@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/all"
 	"github.com/breachline/breachline/normalize"
 	"github.com/breachline/breachline/report"
@@ -40,7 +39,7 @@ func (c *formatsCmd) run(_ context.Context, e *env, _ []string) error {
 	case report.JSONL:
 		enc := json.NewEncoder(e.stdout)
 		for _, ing := range ings {
-			if err := enc.Encode(map[string]string{"name": ing.Name(), "version": ing.Version(), "description": describe(ing)}); err != nil {
+			if err := enc.Encode(map[string]string{"name": ing.Name(), "version": ing.Version(), "description": ing.Describe()}); err != nil {
 				return err
 			}
 		}
@@ -48,14 +47,14 @@ func (c *formatsCmd) run(_ context.Context, e *env, _ []string) error {
 	case report.CSV:
 		w := report.NewCSV(e.stdout, "name", "version", "description")
 		for _, ing := range ings {
-			w.Row(ing.Name(), ing.Version(), describe(ing))
+			w.Row(ing.Name(), ing.Version(), ing.Describe())
 		}
 		return w.Flush()
 	}
 	t := report.NewTable(e.stdout, "FORMAT", "VERSION", "DESCRIPTION")
 	t.MaxCell = 100
 	for _, ing := range ings {
-		t.Row(ing.Name(), ing.Version(), describe(ing))
+		t.Row(ing.Name(), ing.Version(), ing.Describe())
 	}
 	if err := t.Flush(); err != nil {
 		return err
@@ -67,11 +66,4 @@ func (c *formatsCmd) run(_ context.Context, e *env, _ []string) error {
 		s.Row(sc.Name, sc.About)
 	}
 	return s.Flush()
-}
-
-func describe(ing ingest.Ingester) string {
-	if d, ok := ing.(ingest.Describer); ok {
-		return d.Describe()
-	}
-	return ""
 }

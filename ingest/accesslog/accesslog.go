@@ -111,3 +111,8 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 	}
 	return sc.Err()
 }
+
+// Describe implements ingest.Ingester.
+func (Ingester) Describe() string {
+	return "nginx/Apache access logs: common, combined, vhost_combined, extra fields"
+}

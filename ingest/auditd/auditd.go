@@ -29,7 +29,7 @@ func (Ingester) Name() string { return Name }
 // Version implements ingest.Ingester.
 func (Ingester) Version() string { return "1.0.0" }
 
-// Describe implements ingest.Describer.
+// Describe implements ingest.Ingester.
 func (Ingester) Describe() string {
 	return "Linux audit: audit.log (raw or enriched, node= prefixes), the realtime stream with EOE; events joined by serial"
 }

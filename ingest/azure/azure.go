@@ -160,3 +160,8 @@ func onlyKubeAudit(low []byte) bool {
 	}
 	return kube > 0 && other == 0
 }
+
+// Describe implements ingest.Ingester.
+func (Ingester) Describe() string {
+	return "Azure activity log, Entra ID sign-ins and audits, Key Vault; diagnostic, REST, PowerShell and Log Analytics exports"
+}

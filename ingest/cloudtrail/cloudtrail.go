@@ -123,7 +123,7 @@ func decode(raw []byte) (*record, error) {
 	return &r, nil
 }
 
-// Describe implements ingest.Describer.
+// Describe implements ingest.Ingester.
 func (Ingester) Describe() string {
 	return "AWS CloudTrail: S3 delivery files, arrays, JSON lines, lookup-events output, EventBridge"
 }

@@ -107,3 +107,8 @@ func decode(raw []byte) (*logEntry, error) {
 	}
 	return &e, nil
 }
+
+// Describe implements ingest.Ingester.
+func (Ingester) Describe() string {
+	return "Google Cloud Audit Logs (LogEntry/AuditLog): JSON lines, arrays, gcloud exports; Secret Manager, IAM keys, GKE, Workspace"
+}

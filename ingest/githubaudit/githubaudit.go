@@ -140,3 +140,8 @@ func ingestJSON(ctx context.Context, r *bufio.Reader, src *ingest.Source, emit i
 	}
 	return sc.Err()
 }
+
+// Describe implements ingest.Ingester.
+func (Ingester) Describe() string {
+	return "GitHub organization/enterprise audit log: JSON array, JSON lines (streaming), CSV export"
+}

@@ -85,3 +85,8 @@ func ingestWith(ctx context.Context, src *ingest.Source, emit ingest.Emitter, li
 	f.finish()
 	return sc.Err()
 }
+
+// Describe implements ingest.Ingester.
+func (Ingester) Describe() string {
+	return "Kubernetes API server audit log (audit.k8s.io v1/v1beta1), AKS and EKS envelopes; stages folded per request"
+}

@@ -71,7 +71,7 @@ func (m *Ingester) Version() string { return m.version }
 // Description is the mapping's one-line description, for `breachline formats`.
 func (m *Ingester) Description() string { return m.description }
 
-// Describe implements ingest.Describer: the mapping's description, marked as a mapping.
+// Describe implements ingest.Ingester: the mapping's description, marked as a mapping.
 func (m *Ingester) Describe() string { return "mapping: " + m.description }
 
 // Container is "json" or "csv", for `breachline formats`.

@@ -93,3 +93,8 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 	}
 	return sc.Err()
 }
+
+// Describe implements ingest.Ingester.
+func (Ingester) Describe() string {
+	return "HashiCorp Vault file audit device: JSON lines or pretty records, request and response"
+}
