@@ -44,7 +44,17 @@ func TestSamplesAreGenerated(t *testing.T) {
 // TestCorrelatorFindsTheTruth runs the whole chain on the sample incident (ingest every log with
 // format detection, import the inventory and the indicators, correlate over the incident
 // window) and requires the results to match truth.json exactly.
-func TestCorrelatorFindsTheTruth(t *testing.T) {
+func TestCorrelatorFindsTheTruth(t *testing.T) { checkTruth(t, incidentDir) }
+
+// TestTruthHoldsInNoise embeds the incident in background events of every source, as the
+// benchmarks do at volume, and requires the same results.
+func TestTruthHoldsInNoise(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, write(dir, 2000, 7))
+	checkTruth(t, dir)
+}
+
+func checkTruth(t *testing.T, incidentDir string) {
 	var tr truth
 	b, err := os.ReadFile(filepath.Join(incidentDir, "truth.json"))
 	require.NoError(t, err)
@@ -60,6 +70,7 @@ func TestCorrelatorFindsTheTruth(t *testing.T) {
 	for _, r := range res {
 		require.NoError(t, r.Err)
 		require.Zero(t, r.Evidence.Rejects, "%s: the sample logs are clean", r.Path)
+		require.NotEmpty(t, r.Evidence.Format, r.Path)
 	}
 	_, err = correlate.ImportInventory(ctx, c, actor, []string{filepath.Join(incidentDir, "inventory.csv")})
 	require.NoError(t, err)

@@ -77,6 +77,13 @@ var noiseSources = []struct {
 }{
 	{"cloudtrail.json", synth.CloudTrail},
 	{"access.log", synth.AccessLog},
+	{"vault-audit.log", synth.VaultAudit},
+	{"k8s-audit.log", synth.K8sAudit},
+	{"gcp-audit.json", synth.GCPAudit},
+	{"github-audit.jsonl", synth.GitHubAudit},
+	{"hub-audit.json", synth.HubAudit},
+	{"azure.json", synth.Azure},
+	{"audit.log", synth.Auditd},
 }
 
 func writeNoise(dir string, n int, seed int64) error {
