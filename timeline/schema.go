@@ -179,6 +179,14 @@ CREATE TABLE coverage (
 	gaps   TEXT NOT NULL
 );
 `,
+	// 3: indexes the correlator's rules join on.
+	`
+CREATE INDEX exposures_secret ON exposures(secret_ref, time);
+CREATE INDEX exposures_event ON exposures(event_id);
+CREATE INDEX credential_uses_credential ON credential_uses(credential, time);
+CREATE INDEX credential_uses_handle ON credential_uses(handle, credential);
+CREATE INDEX credential_uses_event ON credential_uses(event_id);
+`,
 }
 
 func (c *Case) version(ctx context.Context) (int, error) {

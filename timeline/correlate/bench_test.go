@@ -51,6 +51,9 @@ func BenchmarkCorrelate(b *testing.B) {
 		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
 	}
 	b.Logf("results: %d exposures, %d uses, %d findings, credentials %v", res.Exposures, res.Uses, res.Findings, res.Credentials)
+	for _, t := range res.Timings {
+		b.Logf("%-28s %s", t.File, t.Duration.Round(time.Millisecond))
+	}
 }
 
 var benchBase = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)

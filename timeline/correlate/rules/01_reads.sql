@@ -44,6 +44,7 @@ UNION
 SELECT r.event_id, i.secret_ref, r.ref, 1
 FROM read_keys r JOIN inventory_keys i
   ON r.listing AND substr(i.secret_ref, 1, length(r.ref) - 1) = substr(r.ref, 1, length(r.ref) - 1);
+CREATE INDEX temp.read_match_secret ON read_match(secret_ref, event_id);
 
 -- The facts each classification rests on. A read logged without an outcome (Vault's request
 -- record) is left to its sibling record of the same request (the response) when there is one.

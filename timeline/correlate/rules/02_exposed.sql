@@ -13,6 +13,7 @@ HAVING min(CASE WHEN x.outcome <> 'failure' AND x.in_window THEN x.time END) IS 
 
 ALTER TABLE temp.exposed ADD COLUMN exposed_at TEXT;
 UPDATE temp.exposed SET exposed_at = coalesce(proven_at, possible_at);
+CREATE UNIQUE INDEX temp.exposed_credential ON exposed(credential);
 
 -- Lineage (rule derived-credential): a credential issued by a call made with an exposed
 -- credential, at or after its exposure, is exposed too, from the moment it was issued; so are
@@ -31,6 +32,7 @@ SELECT root, handle, parent, min(since) AS since, issue_event, min(depth) AS dep
 FROM l GROUP BY root, handle;
 
 CREATE INDEX temp.lineage_handle ON lineage(handle);
+CREATE INDEX temp.lineage_root ON lineage(root, depth);
 
 -- Revocation: the first successful revoke of any handle of a credential (a revoke names the
 -- credential in attrs.revoked_credential, or revokes the one it presents), or the inventory's
@@ -40,6 +42,7 @@ SELECT coalesce(json_extract(attrs, '$.revoked_credential'), credential) AS hand
 FROM events
 WHERE category = 'credential_revoke' AND outcome <> 'failure'
   AND coalesce(json_extract(attrs, '$.revoked_credential'), credential) IS NOT NULL;
+CREATE INDEX temp.revokes_handle ON revokes(handle);
 
 CREATE TEMP TABLE revocation AS
 SELECT credential, revoked_at, event_id FROM (
@@ -51,3 +54,4 @@ SELECT credential, revoked_at, event_id FROM (
     SELECT credential, revoked_at, NULL FROM inventory WHERE revoked_at IS NOT NULL
   )
 ) WHERE n = 1;
+CREATE UNIQUE INDEX temp.revocation_credential ON revocation(credential);

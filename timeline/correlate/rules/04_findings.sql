@@ -6,6 +6,7 @@ CREATE TEMP TABLE cred_info AS
 SELECT credential, min(display) AS display, min(owner) AS owner,
        json_group_array(DISTINCT secret_ref ORDER BY secret_ref) AS secret_refs
 FROM inventory GROUP BY credential;
+CREATE UNIQUE INDEX temp.cred_info_credential ON cred_info(credential);
 
 -- The read that first exposed each credential (the first proving read, else the first read in
 -- the window), with the secret it came from.
@@ -17,6 +18,7 @@ SELECT credential, secret_ref, event_id, time FROM (
   JOIN exposures e ON e.secret_ref = i.secret_ref AND e.time = x.exposed_at
    AND e.outcome <> 'failure' AND (x.proven_at IS NULL OR e.proves)
 ) WHERE n = 1;
+CREATE UNIQUE INDEX temp.first_exposure_credential ON first_exposure(credential);
 
 -- suspicious-secret-read: one finding per suspicious read, however many secrets it exposed. Its
 -- reasons are those of the first secret it matched (a listing's secrets share most of them).
@@ -143,10 +145,14 @@ LEFT JOIN first_exposure fe ON fe.credential = l.root
 WHERE l.depth > 0;
 
 -- ip-pivot: addresses seen misusing exposed credentials, followed to every other credential
--- presented from them: credentials at risk by other routes.
+-- presented from them: credentials at risk by other routes. The addresses are those of novel uses
+-- (refused attempts included: an address trying stolen credentials is worth following) of
+-- credentials whose exposure is proven, and of credentials derived from them. A possibly exposed
+-- credential with a thin history makes every address look new; following all of those would
+-- bury the intruder's addresses among the owners'.
 CREATE TEMP TABLE novel_ips AS
-SELECT DISTINCT src_ip FROM credential_uses WHERE novel AND src_ip IS NOT NULL;
--- (refused attempts count: an address trying stolen credentials is worth following)
+SELECT DISTINCT u.src_ip FROM credential_uses u JOIN exposed x ON x.credential = u.credential
+WHERE u.novel AND u.src_ip IS NOT NULL AND x.proven_at IS NOT NULL;
 
 INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
 SELECT substr(sha256_hex('ip-pivot|' || e.src_ip || '|' || e.credential), 1, 32),
