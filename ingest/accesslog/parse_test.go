@@ -73,7 +73,7 @@ func TestResolveAssumed(t *testing.T) {
 	require.Contains(t, why, "does not exist")
 	st, _ = parseStamp("01/Nov/2026:01:30:00") // fall back: 01:00-02:00 twice
 	_, _, why = st.resolve(ny)
-	require.Contains(t, why, "occurs twice")
+	require.Contains(t, why, "happened twice")
 	st, _ = parseStamp("01/Nov/2026:02:30:00")
 	got, basis, why := st.resolve(ny)
 	require.Empty(t, why)

@@ -91,34 +91,11 @@ func (st stamp) resolve(assume *time.Location) (t time.Time, basis, reason strin
 	if assume == nil {
 		return time.Time{}, "", "timestamp has no UTC offset; give --assume-tz to read it in a zone"
 	}
-	var found []time.Time
-	for _, probe := range []time.Duration{-48 * time.Hour, 0, 48 * time.Hour} {
-		_, off := wall.Add(probe).In(assume).Zone()
-		u := wall.Add(-time.Duration(off) * time.Second)
-		if !sameWall(u.In(assume), wall) {
-			continue
-		}
-		if len(found) == 0 || !found[0].Equal(u) {
-			found = append(found, u)
-		}
+	t, err := normalize.InZone(wall, assume)
+	if err != nil {
+		return time.Time{}, "", fmt.Sprintf("local time %s %v", wall.Format("2006-01-02 15:04:05"), err)
 	}
-	switch {
-	case len(found) == 0:
-		return time.Time{}, "", fmt.Sprintf("local time %s does not exist in %s (skipped by a clock change)",
-			wall.Format("2006-01-02 15:04:05"), assume)
-	case len(found) > 1:
-		return time.Time{}, "", fmt.Sprintf("local time %s occurs twice in %s (clock change): the instant is ambiguous",
-			wall.Format("2006-01-02 15:04:05"), assume)
-	}
-	return found[0], normalize.TZAssumed(assume), ""
-}
-
-func sameWall(t, wall time.Time) bool {
-	y, mo, d := t.Date()
-	h, mi, s := t.Clock()
-	wy, wmo, wd := wall.Date()
-	wh, wmi, ws := wall.Clock()
-	return y == wy && mo == wmo && d == wd && h == wh && mi == wmi && s == ws
+	return t, normalize.TZAssumed(assume), ""
 }
 
 // num reads a short run of ASCII digits.

@@ -49,11 +49,16 @@ func setTime(ev *normalize.Event, loc *time.Location, cands ...stamp) error {
 	case bare != nil && loc != nil:
 		s := strings.TrimSpace(string(bare.raw))
 		for _, layout := range zoneless {
-			if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-				ev.Time, ev.TimeRaw, ev.TZBasis = t, string(bare.raw), normalize.TZAssumed(loc)
-				ev.SetAttr("time_field", bare.field)
-				return nil
+			if _, err := time.Parse(layout, s); err != nil {
+				continue
 			}
+			t, err := normalize.ParseInZone(layout, s, loc)
+			if err != nil {
+				return fmt.Errorf("%s %q %v", bare.field, s, err)
+			}
+			ev.Time, ev.TimeRaw, ev.TZBasis = t, string(bare.raw), normalize.TZAssumed(loc)
+			ev.SetAttr("time_field", bare.field)
+			return nil
 		}
 	case bare != nil:
 		return fmt.Errorf("%s %q has no time zone: pass --assume-tz to read it", bare.field, string(bare.raw))

@@ -16,7 +16,7 @@ func (e *logEntry) toEvent(assume *time.Location, ev *normalize.Event) error {
 	if e.Timestamp == "" {
 		return errors.New("LogEntry has no timestamp")
 	}
-	t, basis, err := parseTime(e.Timestamp, assume)
+	t, basis, err := normalize.ParseRFC3339(e.Timestamp, assume)
 	if err != nil {
 		return fmt.Errorf("timestamp: %v", err)
 	}
@@ -195,23 +195,4 @@ func stringMap(m map[string]string) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// parseTime reads a LogEntry timestamp: RFC 3339 with nanoseconds and Z, or, from an export that
-// dropped the zone, a zoneless time read in the examiner's --assume-tz.
-func parseTime(s string, assume *time.Location) (time.Time, string, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, normalize.TZExplicit, nil
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"} {
-		if _, err := time.Parse(layout, s); err != nil {
-			continue
-		}
-		if assume == nil {
-			return time.Time{}, "", fmt.Errorf("%q has no time zone; pass --assume-tz to read it", s)
-		}
-		t, _ := time.ParseInLocation(layout, s, assume)
-		return t, normalize.TZAssumed(assume), nil
-	}
-	return time.Time{}, "", fmt.Errorf("%q is not an RFC 3339 time", s)
 }

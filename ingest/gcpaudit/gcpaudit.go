@@ -14,6 +14,7 @@ import (
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/internal/jsondec"
+	"github.com/breachline/breachline/ingest/internal/jsonrec"
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -40,7 +41,7 @@ func (Ingester) Version() string { return "1.0.0" }
 // carries one GKE entry further down stays k8s-audit's. Keys are compared case-insensitively
 // because some exports lower-case them.
 func (Ingester) Detect(head []byte) bool {
-	r := firstValue(head)
+	r := jsonrec.FirstValue(head)
 	if r == nil {
 		return false
 	}
@@ -57,7 +58,7 @@ func (Ingester) Detect(head []byte) bool {
 
 // Ingest implements ingest.Ingester.
 func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
-	sc := scanner(src, wrappers)
+	sc := jsonrec.New(src, src.MaxRecord, wrappers...)
 	var ev normalize.Event
 	for sc.Next() {
 		if err := ctx.Err(); err != nil {

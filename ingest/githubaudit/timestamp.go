@@ -53,7 +53,10 @@ func parseTime(s string, loc *time.Location) (time.Time, string, error) {
 		if loc == nil {
 			return time.Time{}, "", fmt.Errorf("timestamp %q has no zone (GitHub writes epoch milliseconds; pass --assume-tz to read a re-export's local times)", s)
 		}
-		t, _ := time.ParseInLocation(layout, s, loc)
+		t, err := normalize.ParseInZone(layout, s, loc)
+		if err != nil {
+			return time.Time{}, "", fmt.Errorf("timestamp %q %v", s, err)
+		}
 		return t, normalize.TZAssumed(loc), nil
 	}
 	return time.Time{}, "", fmt.Errorf("timestamp %q is neither epoch milliseconds nor a date-time", s)

@@ -25,7 +25,7 @@ func (a *auditEvent) toEvent(env envelope, assume *time.Location, ev *normalize.
 	if raw == "" {
 		return errors.New("audit event has no requestReceivedTimestamp")
 	}
-	t, basis, err := parseTime(raw, assume)
+	t, basis, err := normalize.ParseRFC3339(raw, assume)
 	if err != nil {
 		return fmt.Errorf("requestReceivedTimestamp: %v", err)
 	}
@@ -210,23 +210,4 @@ func ResourceName(group, version, namespace, resource, name, subresource string)
 		}
 	}
 	return strings.TrimSuffix(b.String(), "/")
-}
-
-// parseTime reads an audit timestamp: RFC 3339 with a zone (the API server writes UTC with Z), or,
-// when an exporter dropped the zone, a zoneless time read in the examiner's --assume-tz.
-func parseTime(s string, assume *time.Location) (time.Time, string, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, normalize.TZExplicit, nil
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"} {
-		if _, err := time.Parse(layout, s); err != nil {
-			continue
-		}
-		if assume == nil {
-			return time.Time{}, "", fmt.Errorf("%q has no time zone; pass --assume-tz to read it", s)
-		}
-		t, _ := time.ParseInLocation(layout, s, assume)
-		return t, normalize.TZAssumed(assume), nil
-	}
-	return time.Time{}, "", fmt.Errorf("%q is not an RFC 3339 time", s)
 }

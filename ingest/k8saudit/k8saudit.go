@@ -15,6 +15,7 @@ import (
 	"context"
 
 	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/internal/jsonrec"
 )
 
 // Name is the source name of Kubernetes audit events.
@@ -44,7 +45,7 @@ func (Ingester) Version() string { return "1.0.0" }
 // objectRef; an AKS record has category kube-audit. A CloudWatch Logs subscription delivery is
 // looked at whole, as its first object may be a control message.
 func (Ingester) Detect(head []byte) bool {
-	r := firstValue(head)
+	r := jsonrec.FirstValue(head)
 	if r == nil || bytes.Contains(r, []byte(`"protoPayload"`)) {
 		return false
 	}
@@ -64,7 +65,7 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 }
 
 func ingestWith(ctx context.Context, src *ingest.Source, emit ingest.Emitter, lim limits) error {
-	sc := scanner(src, wrappers)
+	sc := jsonrec.New(src, src.MaxRecord, wrappers...)
 	f := newFolder(emit, src.AssumeTZ, lim)
 	for sc.Next() {
 		if err := ctx.Err(); err != nil {

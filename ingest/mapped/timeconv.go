@@ -3,7 +3,6 @@ package mapped
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -95,7 +94,7 @@ func (c *timeConv) layout(s string, assume *time.Location) (time.Time, string, e
 			if assume == nil {
 				return time.Time{}, "", fmt.Errorf("time %s has no zone (layout %q) and no --assume-tz was given; breachline does not guess a zone", quoteValue(s), l.text)
 			}
-			t, err := inZone(wall, assume)
+			t, err := normalize.InZone(wall, assume)
 			if err != nil {
 				return time.Time{}, "", fmt.Errorf("time %s %v", quoteValue(s), err)
 			}
@@ -126,45 +125,6 @@ func (c *timeConv) layout(s string, assume *time.Location) (time.Time, string, e
 		names[i] = strconv.Quote(l.text)
 	}
 	return time.Time{}, "", fmt.Errorf("time %s matches no layout of the mapping (%s)", quoteValue(s), strings.Join(names, ", "))
-}
-
-// inZone reads the wall clock wall (parsed as if UTC) in loc. A wall clock that a change of
-// offset skips (a spring-forward gap) or repeats (the autumn hour) names no single instant; it
-// is an error rather than one of the candidates picked silently, as time.Date would.
-func inZone(wall time.Time, loc *time.Location) (time.Time, error) {
-	// Offsets in force around the time: a day either side holds any transition that matters.
-	offsets := make([]int, 0, 3)
-	for _, d := range []time.Duration{-36 * time.Hour, 0, 36 * time.Hour} {
-		_, off := wall.Add(d).In(loc).Zone()
-		if !slices.Contains(offsets, off) {
-			offsets = append(offsets, off)
-		}
-	}
-	var found []time.Time
-	for _, off := range offsets {
-		t := wall.Add(-time.Duration(off) * time.Second).In(loc)
-		if _, o := t.Zone(); o != off || !sameWall(t, wall) {
-			continue
-		}
-		if !slices.ContainsFunc(found, t.Equal) {
-			found = append(found, t)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return time.Time{}, fmt.Errorf("does not exist in %s (the clocks skipped it)", loc)
-	}
-	return time.Time{}, fmt.Errorf("happened twice in %s (the clocks went back): %s or %s; breachline does not choose",
-		loc, normalize.FormatTime(found[0]), normalize.FormatTime(found[1]))
-}
-
-func sameWall(t, wall time.Time) bool {
-	y1, m1, d1 := t.Date()
-	y2, m2, d2 := wall.Date()
-	return y1 == y2 && m1 == m2 && d1 == d2 && t.Hour() == wall.Hour() && t.Minute() == wall.Minute() &&
-		t.Second() == wall.Second() && t.Nanosecond() == wall.Nanosecond()
 }
 
 var errEpoch = errors.New("not a plain decimal number")

@@ -129,7 +129,10 @@ func parseTime(s string, loc *time.Location) (time.Time, string, error) {
 		if loc == nil {
 			return time.Time{}, "", fmt.Errorf("time %q has no zone (pass --assume-tz to read it)", s)
 		}
-		t, _ := time.ParseInLocation(zoneless, s, loc)
+		t, err := normalize.ParseInZone(zoneless, s, loc)
+		if err != nil {
+			return time.Time{}, "", fmt.Errorf("time %q %v", s, err)
+		}
 		return t, normalize.TZAssumed(loc), nil
 	}
 	return time.Time{}, "", fmt.Errorf("time %q is not an RFC 3339 time", s)
