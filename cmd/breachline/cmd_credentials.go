@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -52,41 +51,22 @@ func (c *credentialsCmd) run(ctx context.Context, e *env, _ []string) error {
 		return err
 	}
 	defer cs.Close()
-	f := c.out.get()
-	var t *report.TableWriter
-	var w *report.CSVWriter
-	enc := json.NewEncoder(e.stdout)
-	enc.SetEscapeHTML(false)
-	switch f {
-	case report.Table:
-		t = report.NewTable(e.stdout, "STATUS", "CREDENTIAL", "OWNER", "FIRST EXPOSURE", "FIRST MISUSE", "MISUSES", "NOVEL IPS", "REVOKED", "SECRETS")
-	case report.CSV:
-		w = report.NewCSV(e.stdout, "credential", "display", "owner", "secret_refs", "status", "first_exposure", "first_misuse",
-			"last_misuse", "misuse_count", "novel_ips", "revoked_at", "derived")
-	}
+	out := report.NewRecords(e.stdout, c.out.get(),
+		[]string{"STATUS", "CREDENTIAL", "OWNER", "FIRST EXPOSURE", "FIRST MISUSE", "MISUSES", "NOVEL IPS", "REVOKED", "SECRETS"},
+		[]string{"credential", "display", "owner", "secret_refs", "status", "first_exposure", "first_misuse",
+			"last_misuse", "misuse_count", "novel_ips", "revoked_at", "derived"})
 	err = correlate.Credentials(ctx, cs.DB(), c.status, func(x *correlate.CredentialStatus) error {
-		switch f {
-		case report.Table:
-			t.Row(x.Status, x.Display, deref(x.Owner), shortTime(deref(x.FirstExposure)), shortTime(deref(x.FirstMisuse)),
+		return out.Write(
+			[]string{x.Status, x.Display, deref(x.Owner), shortTime(deref(x.FirstExposure)), shortTime(deref(x.FirstMisuse)),
 				strconv.FormatInt(x.MisuseCount, 10), strings.Join(x.NovelIPs, " "), shortTime(deref(x.RevokedAt)),
-				strings.Join(x.SecretRefs, " "))
-		case report.CSV:
-			w.Row(x.Credential, x.Display, deref(x.Owner), strings.Join(x.SecretRefs, ";"), x.Status, deref(x.FirstExposure),
+				strings.Join(x.SecretRefs, " ")},
+			[]string{x.Credential, x.Display, deref(x.Owner), strings.Join(x.SecretRefs, ";"), x.Status, deref(x.FirstExposure),
 				deref(x.FirstMisuse), deref(x.LastMisuse), strconv.FormatInt(x.MisuseCount, 10), strings.Join(x.NovelIPs, ";"),
-				deref(x.RevokedAt), strings.Join(x.Derived, ";"))
-		default:
-			return enc.Encode(x)
-		}
-		return nil
+				deref(x.RevokedAt), strings.Join(x.Derived, ";")},
+			x)
 	})
 	if err != nil {
 		return err
 	}
-	if t != nil {
-		return t.Flush()
-	}
-	if w != nil {
-		return w.Flush()
-	}
-	return nil
+	return out.Close()
 }

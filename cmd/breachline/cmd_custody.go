@@ -48,33 +48,25 @@ func (c *custodyCmd) run(ctx context.Context, e *env, _ []string) error {
 	if err != nil {
 		return err
 	}
-	switch c.out.get() {
-	case report.JSONL:
-		enc := json.NewEncoder(e.stdout)
-		for _, en := range entries {
-			if err := enc.Encode(en); err != nil {
-				return err
-			}
-		}
-	case report.CSV:
-		w := report.NewCSV(e.stdout, "seq", "time", "examiner", "action", "args", "objects", "prev_hash", "hash")
-		for _, en := range entries {
-			args, _ := json.Marshal(en.Args)
-			objs, _ := json.Marshal(en.Objects)
-			w.Row(strconv.FormatInt(en.Seq, 10), en.Time, en.Examiner, en.Action, string(args), string(objs), en.PrevHash, en.Hash)
-		}
-		if err := w.Flush(); err != nil {
-			return err
-		}
-	default:
-		t := report.NewTable(e.stdout, "SEQ", "TIME", "EXAMINER", "ACTION", "OBJECTS", "HASH")
+	out := report.NewRecords(e.stdout, c.out.get(),
+		[]string{"SEQ", "TIME", "EXAMINER", "ACTION", "OBJECTS", "HASH"},
+		[]string{"seq", "time", "examiner", "action", "args", "objects", "prev_hash", "hash"})
+	if t := out.Table(); t != nil {
 		t.MaxCell = 90
-		for _, en := range entries {
-			t.Row(strconv.FormatInt(en.Seq, 10), en.Time, en.Examiner, en.Action, summarize(en.Objects), en.Hash[:16])
-		}
-		if err := t.Flush(); err != nil {
+	}
+	for _, en := range entries {
+		args, _ := json.Marshal(en.Args)
+		objs, _ := json.Marshal(en.Objects)
+		seq := strconv.FormatInt(en.Seq, 10)
+		if err := out.Write(
+			[]string{seq, en.Time, en.Examiner, en.Action, summarize(en.Objects), en.Hash[:16]},
+			[]string{seq, en.Time, en.Examiner, en.Action, string(args), string(objs), en.PrevHash, en.Hash},
+			en); err != nil {
 			return err
 		}
+	}
+	if err := out.Close(); err != nil {
+		return err
 	}
 	if err := timeline.VerifyChain(entries); err != nil {
 		return err

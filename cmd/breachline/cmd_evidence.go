@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
 	"github.com/spf13/pflag"
@@ -72,34 +71,26 @@ func (c *evidenceCmd) run(ctx context.Context, e *env, _ []string) error {
 	if err != nil {
 		return err
 	}
-	switch c.out.get() {
-	case report.JSONL:
-		enc := json.NewEncoder(e.stdout)
-		for i := range rows {
-			if err := enc.Encode(toEvidenceJSON(&rows[i])); err != nil {
-				return err
-			}
-		}
-		return nil
-	case report.CSV:
-		w := report.NewCSV(e.stdout, "path", "sha256", "size", "compression", "format", "parser", "first_event",
-			"last_event", "records", "events", "rejects", "complete")
-		for i := range rows {
-			j := toEvidenceJSON(&rows[i])
-			w.Row(j.Path, j.SHA256, strconv.FormatInt(j.Size, 10), j.Compression, j.Format, j.Parser, j.FirstEvent,
-				j.LastEvent, strconv.FormatInt(j.Records, 10), strconv.FormatInt(j.Events, 10),
-				strconv.FormatInt(j.Rejects, 10), strconv.FormatBool(j.Complete))
-		}
-		return w.Flush()
+	out := report.NewRecords(e.stdout, c.out.get(),
+		[]string{"PATH", "FORMAT", "SHA256", "SIZE", "EVENTS", "REJECTS", "FIRST EVENT", "LAST EVENT", "COMPLETE"},
+		[]string{"path", "sha256", "size", "compression", "format", "parser", "first_event", "last_event", "records",
+			"events", "rejects", "complete"})
+	if t := out.Table(); t != nil {
+		t.MaxCell = 0
 	}
-	t := report.NewTable(e.stdout, "PATH", "FORMAT", "SHA256", "SIZE", "EVENTS", "REJECTS", "FIRST EVENT", "LAST EVENT", "COMPLETE")
-	t.MaxCell = 0
 	for i := range rows {
 		j := toEvidenceJSON(&rows[i])
-		t.Row(j.Path, j.Format, j.SHA256[:12], strconv.FormatInt(j.Size, 10), strconv.FormatInt(j.Events, 10),
-			strconv.FormatInt(j.Rejects, 10), shortTime(j.FirstEvent), shortTime(j.LastEvent), yesNo(j.Complete))
+		size, events, rejects := strconv.FormatInt(j.Size, 10), strconv.FormatInt(j.Events, 10), strconv.FormatInt(j.Rejects, 10)
+		err := out.Write(
+			[]string{j.Path, j.Format, j.SHA256[:12], size, events, rejects, shortTime(j.FirstEvent), shortTime(j.LastEvent), yesNo(j.Complete)},
+			[]string{j.Path, j.SHA256, size, j.Compression, j.Format, j.Parser, j.FirstEvent, j.LastEvent,
+				strconv.FormatInt(j.Records, 10), events, rejects, strconv.FormatBool(j.Complete)},
+			j)
+		if err != nil {
+			return err
+		}
 	}
-	return t.Flush()
+	return out.Close()
 }
 
 func shortTime(s string) string {

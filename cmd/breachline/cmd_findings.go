@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -46,41 +45,25 @@ func (c *findingsCmd) run(ctx context.Context, e *env, _ []string) error {
 		return err
 	}
 	defer cs.Close()
-	f := c.out.get()
-	var t *report.TableWriter
-	var w *report.CSVWriter
-	enc := json.NewEncoder(e.stdout)
-	enc.SetEscapeHTML(false)
-	switch f {
-	case report.Table:
-		t = report.NewTable(e.stdout, "SEVERITY", "RULE", "TIME", "SUMMARY", "ID")
+	out := report.NewRecords(e.stdout, c.out.get(),
+		[]string{"SEVERITY", "RULE", "TIME", "SUMMARY", "ID"},
+		[]string{"id", "rule", "severity", "time", "summary", "credential", "secret_ref", "owner", "src_ip", "events"})
+	if t := out.Table(); t != nil {
 		t.MaxCell = 110
-	case report.CSV:
-		w = report.NewCSV(e.stdout, "id", "rule", "severity", "time", "summary", "credential", "secret_ref", "owner", "src_ip", "events")
 	}
 	n := 0
 	err = correlate.Findings(ctx, cs.DB(), c.filter, func(x *correlate.Finding) error {
 		n++
-		switch f {
-		case report.Table:
-			t.Row(strings.ToUpper(x.Severity), x.Rule, shortTime(x.Time), x.Summary, x.ID)
-		case report.CSV:
-			w.Row(x.ID, x.Rule, x.Severity, x.Time, x.Summary, deref(x.Credential), deref(x.SecretRef), deref(x.Owner),
-				deref(x.SrcIP), strings.Join(x.Events, ";"))
-		default:
-			return enc.Encode(x)
-		}
-		return nil
+		return out.Write(
+			[]string{strings.ToUpper(x.Severity), x.Rule, shortTime(x.Time), x.Summary, x.ID},
+			[]string{x.ID, x.Rule, x.Severity, x.Time, x.Summary, deref(x.Credential), deref(x.SecretRef), deref(x.Owner),
+				deref(x.SrcIP), strings.Join(x.Events, ";")},
+			x)
 	})
 	if err != nil {
 		return err
 	}
-	if t != nil {
-		err = t.Flush()
-	}
-	if w != nil {
-		err = w.Flush()
-	}
+	err = out.Close()
 	if n == 0 {
 		e.note("no findings (has breachline correlate run on this case?)")
 	}

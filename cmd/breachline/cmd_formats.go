@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/pflag"
@@ -35,28 +34,17 @@ func (c *formatsCmd) check(args []string) error {
 
 func (c *formatsCmd) run(_ context.Context, e *env, _ []string) error {
 	ings := all.Ingesters()
-	switch c.out.get() {
-	case report.JSONL:
-		enc := json.NewEncoder(e.stdout)
-		for _, ing := range ings {
-			if err := enc.Encode(map[string]string{"name": ing.Name(), "version": ing.Version(), "description": ing.Describe()}); err != nil {
-				return err
-			}
-		}
-		return nil
-	case report.CSV:
-		w := report.NewCSV(e.stdout, "name", "version", "description")
-		for _, ing := range ings {
-			w.Row(ing.Name(), ing.Version(), ing.Describe())
-		}
-		return w.Flush()
+	out := report.NewRecords(e.stdout, c.out.get(), []string{"FORMAT", "VERSION", "DESCRIPTION"}, []string{"name", "version", "description"})
+	if t := out.Table(); t != nil {
+		t.MaxCell = 100
 	}
-	t := report.NewTable(e.stdout, "FORMAT", "VERSION", "DESCRIPTION")
-	t.MaxCell = 100
 	for _, ing := range ings {
-		t.Row(ing.Name(), ing.Version(), ing.Describe())
+		row := []string{ing.Name(), ing.Version(), ing.Describe()}
+		if err := out.Write(row, row, map[string]string{"name": row[0], "version": row[1], "description": row[2]}); err != nil {
+			return err
+		}
 	}
-	if err := t.Flush(); err != nil {
+	if err := out.Close(); err != nil || c.out.get() != report.Table {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "\nCredential handle schemes:")

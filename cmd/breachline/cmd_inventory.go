@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -79,39 +78,22 @@ func (c *inventoryCmd) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer cs.Close()
-	var t *report.TableWriter
-	var w *report.CSVWriter
-	enc := json.NewEncoder(e.stdout)
-	switch c.out.get() {
-	case report.Table:
-		t = report.NewTable(e.stdout, "SECRET", "CREDENTIAL", "OWNER", "KIND", "CONSUMERS", "REVOKED")
-	case report.CSV:
-		w = report.NewCSV(e.stdout, "secret_ref", "credential", "display", "owner", "kind", "scopes", "data_categories", "consumers", "revoked_at")
-	}
+	out := report.NewRecords(e.stdout, c.out.get(),
+		[]string{"SECRET", "CREDENTIAL", "OWNER", "KIND", "CONSUMERS", "REVOKED"},
+		[]string{"secret_ref", "credential", "display", "owner", "kind", "scopes", "data_categories", "consumers", "revoked_at"})
 	err = correlate.Inventory(ctx, cs.DB(), func(r *correlate.InventoryRow) error {
 		consumers := strings.Join(r.Consumers, ";")
-		switch c.out.get() {
-		case report.Table:
-			t.Row(r.SecretRef, r.Display, r.Owner, r.Kind, consumers, r.RevokedAt)
-		case report.CSV:
-			w.Row(r.SecretRef, r.Credential, r.Display, r.Owner, r.Kind, r.Scopes, r.DataCategories, consumers, r.RevokedAt)
-		default:
-			return enc.Encode(map[string]any{"secret_ref": r.SecretRef, "credential": r.Credential, "display": r.Display,
+		return out.Write(
+			[]string{r.SecretRef, r.Display, r.Owner, r.Kind, consumers, r.RevokedAt},
+			[]string{r.SecretRef, r.Credential, r.Display, r.Owner, r.Kind, r.Scopes, r.DataCategories, consumers, r.RevokedAt},
+			map[string]any{"secret_ref": r.SecretRef, "credential": r.Credential, "display": r.Display,
 				"owner": r.Owner, "kind": r.Kind, "scopes": r.Scopes, "data_categories": r.DataCategories,
 				"consumers": nonNilStrings(r.Consumers), "revoked_at": r.RevokedAt})
-		}
-		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if t != nil {
-		return t.Flush()
-	}
-	if w != nil {
-		return w.Flush()
-	}
-	return nil
+	return out.Close()
 }
 
 func nonNilStrings(s []string) []string {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
 	"github.com/spf13/pflag"
@@ -54,39 +53,22 @@ func (c *rejectsCmd) run(ctx context.Context, e *env, _ []string) error {
 		return err
 	}
 	defer cs.Close()
-	f := c.out.get()
-	var t *report.TableWriter
-	var w *report.CSVWriter
-	enc := json.NewEncoder(e.stdout)
-	switch f {
-	case report.Table:
-		t = report.NewTable(e.stdout, "EVIDENCE", "LINE", "OFFSET", "LENGTH", "REASON", "SNIPPET")
-	case report.CSV:
-		w = report.NewCSV(e.stdout, "evidence_sha256", "evidence_path", "offset", "length", "line", "reason", "snippet")
-	}
+	out := report.NewRecords(e.stdout, c.out.get(),
+		[]string{"EVIDENCE", "LINE", "OFFSET", "LENGTH", "REASON", "SNIPPET"},
+		[]string{"evidence_sha256", "evidence_path", "offset", "length", "line", "reason", "snippet"})
 	err = cs.Rejects(ctx, c.evidence, c.limit, func(r *normalize.Reject) error {
 		line := ""
 		if r.Line > 0 {
 			line = strconv.FormatInt(r.Line, 10)
 		}
-		switch f {
-		case report.Table:
-			t.Row(r.EvidencePath, line, strconv.FormatInt(r.Offset, 10), strconv.FormatInt(r.Length, 10), r.Reason, r.Snippet)
-		case report.CSV:
-			w.Row(r.EvidenceSHA256, r.EvidencePath, strconv.FormatInt(r.Offset, 10), strconv.FormatInt(r.Length, 10), line, r.Reason, r.Snippet)
-		default:
-			return enc.Encode(rejectJSON{r.EvidenceSHA256, r.EvidencePath, r.Offset, r.Length, r.Line, r.Reason, r.Snippet})
-		}
-		return nil
+		off, n := strconv.FormatInt(r.Offset, 10), strconv.FormatInt(r.Length, 10)
+		return out.Write(
+			[]string{r.EvidencePath, line, off, n, r.Reason, r.Snippet},
+			[]string{r.EvidenceSHA256, r.EvidencePath, off, n, line, r.Reason, r.Snippet},
+			rejectJSON{r.EvidenceSHA256, r.EvidencePath, r.Offset, r.Length, r.Line, r.Reason, r.Snippet})
 	})
 	if err != nil {
 		return err
 	}
-	switch f {
-	case report.Table:
-		return t.Flush()
-	case report.CSV:
-		return w.Flush()
-	}
-	return nil
+	return out.Close()
 }
