@@ -14,6 +14,7 @@ FROM exposed x
 JOIN inventory_handles h ON h.credential = x.credential
 JOIN events e ON e.credential = h.handle AND e.time < x.exposed_at;
 
+CREATE INDEX temp.baseline_credential ON baseline(credential);
 CREATE TEMP TABLE baseline_ip AS SELECT DISTINCT credential, src_ip FROM baseline WHERE src_ip IS NOT NULL;
 CREATE TEMP TABLE baseline_ua AS SELECT DISTINCT credential, user_agent FROM baseline WHERE user_agent IS NOT NULL;
 CREATE INDEX temp.baseline_ip_k ON baseline_ip(credential, src_ip);
