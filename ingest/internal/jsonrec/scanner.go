@@ -367,6 +367,12 @@ func (s *Scanner) scanValue(topLevel bool, index int64) bool {
 	lines := int64(0)
 	reason := ""
 	for {
+		// Checked before a refill, so that where the buffer ends cannot change the verdict.
+		if !oversize && i-s.start > s.max {
+			oversize = true
+			// The same prefix whatever the reads delivered: at least max+1 bytes are buffered now.
+			s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, s.max+1)]...)
+		}
 		if i >= s.end {
 			if oversize {
 				skipped += int64(i - s.start)
@@ -386,10 +392,6 @@ func (s *Scanner) scanValue(topLevel bool, index int64) bool {
 				break
 			}
 			continue
-		}
-		if !oversize && i-s.start > s.max {
-			oversize = true
-			s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, i-s.start)]...)
 		}
 		if inStr && !esc {
 			// Most of a log record is string content: jump to the next byte that matters
@@ -460,7 +462,7 @@ func (s *Scanner) scanValue(topLevel bool, index int64) bool {
 				goto done
 			}
 			if topLevel {
-				if i+1 >= s.end && !oversize {
+				if i+1 >= s.end {
 					rel := i - s.start
 					ok := s.fill(s.start)
 					i = s.start + rel
@@ -481,6 +483,11 @@ func (s *Scanner) scanValue(topLevel bool, index int64) bool {
 		i++
 	}
 done:
+	if !oversize && i-s.start > s.max {
+		// The record ended within one jump past the limit: it is over the limit all the same.
+		oversize = true
+		s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, s.max+1)]...)
+	}
 	if i == s.start && !oversize {
 		// A closer where an element should start ("[1, }]"): take it as a bad record of its
 		// own so that scanning advances instead of yielding empty records forever.
@@ -520,10 +527,13 @@ func (s *Scanner) scanGarbage() bool {
 				n--
 			}
 			s.rec.Length = skipped + int64(n)
-			if skipped == 0 {
-				s.rec.Raw = s.buf[s.start : s.start+n]
-			} else {
+			switch {
+			case skipped > 0:
 				s.rec.Raw = s.snippet
+			case n > s.max: // the same prefix as when the line arrives in pieces
+				s.rec.Raw = s.buf[s.start : s.start+min(normalize.SnippetLen, s.max+1)]
+			default:
+				s.rec.Raw = s.buf[s.start : s.start+n]
 			}
 			s.start += j // the newline itself is left for skipSpace, which counts it
 			s.bad = "not a JSON record"
@@ -531,7 +541,7 @@ func (s *Scanner) scanGarbage() bool {
 		}
 		if s.end-s.start > s.max {
 			if len(s.snippet) == 0 {
-				s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, s.end-s.start)]...)
+				s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, s.max+1)]...)
 			}
 			skipped += int64(s.end - s.start)
 			s.start = s.end
