@@ -195,11 +195,17 @@ func (s *Scanner) consume(n int) {
 }
 
 // mentionsWrapper reports whether a wrapper key, quoted, occurs in the first 4 KiB of the object
-// at buf[start] (as far as it is buffered).
+// at buf[start] (as far as it is buffered, and not past the start of the next top-level value).
 func (s *Scanner) mentionsWrapper() bool {
 	for s.end-s.start < 4096 && s.fill(s.start) {
 	}
 	head := s.buf[s.start:min(s.end, s.start+4096)]
+	// Only this record's bytes: up to where the next top-level value would start.
+	for _, next := range [][]byte{[]byte("\n{"), []byte("\n[")} {
+		if j := bytes.Index(head, next); j >= 0 {
+			head = head[:j]
+		}
+	}
 	for _, q := range s.quoted {
 		if bytes.Contains(head, q) {
 			return true
