@@ -2,7 +2,6 @@ package azure
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/ingesttest"
 	"github.com/breachline/breachline/ingest/internal/jsondec"
-	"github.com/breachline/breachline/ingest/internal/jsonrec"
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -130,35 +128,9 @@ func TestCaseInsensitiveKeys(t *testing.T) {
 }
 
 // TestDecoderMatchesEncodingJSON holds the fast decoder to encoding/json's results on every
-// fixture record, both levels.
+// fixture record.
 func TestDecoderMatchesEncodingJSON(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.json*")
-	require.NoError(t, err)
-	n := 0
-	for _, path := range files {
-		if strings.HasSuffix(path, ".golden.jsonl") {
-			continue
-		}
-		f, err := os.Open(path)
-		require.NoError(t, err)
-		sc := jsonrec.New(f, 0, "records", "value")
-		for sc.Next() {
-			if sc.Bad() != "" {
-				continue
-			}
-			var fast, std record
-			errFast := fast.decode(sc.Record().Raw, jsondec.Unmarshal)
-			errStd := std.decode(sc.Record().Raw, json.Unmarshal)
-			require.Equal(t, errStd == nil, errFast == nil, "%s: decoders disagree on validity", path)
-			if errStd != nil {
-				continue
-			}
-			require.Equal(t, std, fast, path)
-			n++
-		}
-		f.Close()
-	}
-	require.Greater(t, n, 50)
+	ingesttest.DecoderMatches(t, "testdata", 51, []string{"records", "value"}, func(raw []byte, v *record, u ingesttest.Unmarshal) error { return v.decode(raw, u) })
 }
 
 func TestCategories(t *testing.T) {

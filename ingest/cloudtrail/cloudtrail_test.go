@@ -1,8 +1,6 @@
 package cloudtrail
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,8 +8,6 @@ import (
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/ingesttest"
-	"github.com/breachline/breachline/ingest/internal/jsondec"
-	"github.com/breachline/breachline/ingest/internal/jsonrec"
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -39,27 +35,7 @@ func TestConformance(t *testing.T) {
 // TestDecoderMatchesEncodingJSON holds the fast decoder to encoding/json's results on every
 // fixture record.
 func TestDecoderMatchesEncodingJSON(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.json*")
-	require.NoError(t, err)
-	n := 0
-	for _, path := range files {
-		f, err := os.Open(path)
-		require.NoError(t, err)
-		sc := jsonrec.New(f, 0, "Records", "Events")
-		for sc.Next() {
-			if sc.Bad() != "" {
-				continue
-			}
-			var fast, std record
-			errFast := jsondec.Unmarshal(sc.Record().Raw, &fast)
-			errStd := json.Unmarshal(sc.Record().Raw, &std)
-			require.Equal(t, errStd == nil, errFast == nil, "%s: decoders disagree on validity", path)
-			require.Equal(t, std, fast, path)
-			n++
-		}
-		f.Close()
-	}
-	require.Greater(t, n, 20)
+	ingesttest.DecoderMatches(t, "testdata", 21, []string{"Records", "Events"}, ingesttest.Plain[record])
 }
 
 func TestCategories(t *testing.T) {

@@ -1,7 +1,6 @@
 package gcpaudit
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/ingesttest"
-	"github.com/breachline/breachline/ingest/internal/jsondec"
-	"github.com/breachline/breachline/ingest/internal/jsonrec"
 	"github.com/breachline/breachline/ingest/k8saudit"
 	"github.com/breachline/breachline/normalize"
 )
@@ -176,30 +173,7 @@ func TestKeyHandle(t *testing.T) {
 // TestDecoderMatchesEncodingJSON holds the fast decoder to encoding/json's results on every
 // fixture record.
 func TestDecoderMatchesEncodingJSON(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.json*")
-	require.NoError(t, err)
-	n := 0
-	for _, path := range files {
-		if strings.HasSuffix(path, ".golden.jsonl") {
-			continue
-		}
-		f, err := os.Open(path)
-		require.NoError(t, err)
-		sc := jsonrec.New(f, 0, wrappers...)
-		for sc.Next() {
-			if sc.Bad() != "" {
-				continue
-			}
-			var fast, std logEntry
-			errFast := jsondec.Unmarshal(sc.Record().Raw, &fast)
-			errStd := json.Unmarshal(sc.Record().Raw, &std)
-			require.Equal(t, errStd == nil, errFast == nil, "%s: decoders disagree on validity", path)
-			require.Equal(t, std, fast, path)
-			n++
-		}
-		f.Close()
-	}
-	require.Greater(t, n, 20)
+	ingesttest.DecoderMatches(t, "testdata", 21, wrappers, ingesttest.Plain[logEntry])
 }
 
 func FuzzIngest(f *testing.F) {

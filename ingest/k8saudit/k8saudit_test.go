@@ -3,7 +3,6 @@ package k8saudit
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/ingesttest"
-	"github.com/breachline/breachline/ingest/internal/jsondec"
 	"github.com/breachline/breachline/ingest/internal/jsonrec"
 	"github.com/breachline/breachline/normalize"
 )
@@ -125,30 +123,7 @@ func TestResourceName(t *testing.T) {
 // TestDecoderMatchesEncodingJSON holds the fast decoder to encoding/json's results on every
 // fixture record.
 func TestDecoderMatchesEncodingJSON(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.json*")
-	require.NoError(t, err)
-	n := 0
-	for _, path := range files {
-		if strings.HasSuffix(path, ".golden.jsonl") {
-			continue
-		}
-		f, err := os.Open(path)
-		require.NoError(t, err)
-		sc := jsonrec.New(f, 0, wrappers...)
-		for sc.Next() {
-			if sc.Bad() != "" {
-				continue
-			}
-			var fast, std auditEvent
-			errFast := jsondec.Unmarshal(sc.Record().Raw, &fast)
-			errStd := json.Unmarshal(sc.Record().Raw, &std)
-			require.Equal(t, errStd == nil, errFast == nil, "%s: decoders disagree on validity", path)
-			require.Equal(t, std, fast, path)
-			n++
-		}
-		f.Close()
-	}
-	require.Greater(t, n, 20)
+	ingesttest.DecoderMatches(t, "testdata", 21, wrappers, ingesttest.Plain[auditEvent])
 }
 
 // recorder keeps what an ingester emits, checking the order the core relies on.

@@ -2,7 +2,6 @@ package vaultaudit
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/ingesttest"
-	"github.com/breachline/breachline/ingest/internal/jsondec"
-	"github.com/breachline/breachline/ingest/internal/jsonrec"
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -55,32 +52,7 @@ func TestConformance(t *testing.T) {
 // TestDecoderMatchesEncodingJSON holds the fast decoder to encoding/json's results on every
 // fixture record.
 func TestDecoderMatchesEncodingJSON(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.json*")
-	require.NoError(t, err)
-	n := 0
-	for _, path := range files {
-		if strings.HasSuffix(path, ".golden.jsonl") {
-			continue
-		}
-		f, err := os.Open(path)
-		require.NoError(t, err)
-		sc := jsonrec.New(f, 0)
-		for sc.Next() {
-			if sc.Bad() != "" {
-				continue
-			}
-			var fast, std record
-			errFast := jsondec.Unmarshal(sc.Record().Raw, &fast)
-			errStd := json.Unmarshal(sc.Record().Raw, &std)
-			require.Equal(t, errStd == nil, errFast == nil, "%s: decoders disagree on validity", path)
-			if errStd == nil {
-				require.Equal(t, std, fast, path)
-			}
-			n++
-		}
-		f.Close()
-	}
-	require.Greater(t, n, 40)
+	ingesttest.DecoderMatches(t, "testdata", 41, nil, ingesttest.Plain[record])
 }
 
 // byRequest indexes a fixture's events by request id and entry type.
