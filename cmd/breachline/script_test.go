@@ -9,6 +9,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -26,8 +27,16 @@ func TestMain(m *testing.M) {
 // TestScripts runs the command line as a user does: testdata/script/*.txtar are scripts of
 // commands with their expected output and exit codes.
 func TestScripts(t *testing.T) {
+	samples, err := filepath.Abs("../../samples/incident")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SAMPLES", samples) // the bundled incident, read-only
+			return nil
+		},
 		UpdateScripts: ingesttest.Updating(), // -update rewrites the expected output in the scripts
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// gz SRC DST: gzip SRC into DST.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"embed"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -16,21 +15,6 @@ import (
 	"github.com/breachline/breachline/normalize"
 	"github.com/breachline/breachline/timeline"
 )
-
-//go:embed rules/*.sql
-var ruleFiles embed.FS
-
-// Rules are the correlator's rules and their versions; a finding names the version that made it.
-// Bump a rule's version whenever its SQL changes what it concludes.
-var Rules = []struct{ Name, Version, About string }{
-	{"suspicious-secret-read", "1", "a read of an inventory secret by an indicator, a first-time reader or a principal absent before the window"},
-	{"exposed-credential-used-novel", "1", "an exposed credential presented from a new address or client, or by an indicator"},
-	{"use-after-revocation", "1", "a credential presented after its revocation"},
-	{"exposed-credential-not-revoked", "1", "an exposed credential with no revocation recorded"},
-	{"derived-credential", "1", "a credential issued with an exposed credential"},
-	{"ip-pivot", "1", "another credential presented from an address that misused an exposed one"},
-	{"coverage-gap", "1", "a source silent for longer than the threshold inside the window"},
-}
 
 // Options are a correlation run's parameters.
 type Options struct {
@@ -117,48 +101,6 @@ func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Option
 		return nil, err
 	}
 	return res, nil
-}
-
-// statements splits a rule file into its statements: each ends with a semicolon at the end of a
-// line (the rule files hold no triggers, whose bodies would contain more).
-func statements(body string) []string {
-	var out []string
-	var cur strings.Builder
-	for _, line := range strings.SplitAfter(body, "\n") {
-		cur.WriteString(line)
-		if strings.HasSuffix(strings.TrimSpace(line), ";") && !strings.HasPrefix(strings.TrimSpace(line), "--") {
-			if s := strings.TrimSpace(cur.String()); s != "" {
-				out = append(out, s)
-			}
-			cur.Reset()
-		}
-	}
-	if s := strings.TrimSpace(cur.String()); s != "" && strings.Trim(s, " \n") != "" && !onlyComments(s) {
-		out = append(out, s)
-	}
-	return out
-}
-
-func onlyComments(s string) bool {
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
-			return false
-		}
-	}
-	return true
-}
-
-// firstWords names a statement in timings: its first words of SQL after any comment lines.
-func firstWords(stmt string) string {
-	for _, l := range strings.Split(stmt, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
-			if len(l) > 60 {
-				l = l[:60]
-			}
-			return l
-		}
-	}
-	return ""
 }
 
 // window resolves the incident window; without one it is the span of the evidence, and the
