@@ -30,17 +30,20 @@ demo: build
 	$(BIN) findings --case $(DEMO_DB) --min-severity medium
 	$(BIN) credentials --case $(DEMO_DB)
 
-# Benchmarks: each ingester alone, then end to end into SQLite. Numbers go to docs/performance.md.
+# Benchmarks: each ingester alone, end to end into SQLite, and the correlator over 10 million
+# events (BREACHLINE_BENCH_EVENTS and BREACHLINE_BENCH_CREDENTIALS change its size; building that
+# case takes about two minutes). Numbers go to docs/performance.md.
 bench:
 	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 3x ./ingest/...
 	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 1x ./cmd/breachline/
+	$(GO) test $(GOFLAGS_) -run '^$$' -bench Correlate -benchtime 1x -v -timeout 60m ./timeline/correlate/
 
 # Fuzz every parser for FUZZTIME each.
 FUZZTIME ?= 30s
 fuzz:
 	@for pkg in $$($(GO) list ./... ); do \
 	  for f in $$($(GO) test $(GOFLAGS_) -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "== $$pkg $$f"; $(GO) test $(GOFLAGS_) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	    echo "== $$pkg $$f"; $(GO) test $(GOFLAGS_) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg || exit 1; \
 	  done; \
 	done
 
