@@ -13,15 +13,13 @@ type Bulk struct {
 	dropped bool
 }
 
-// BeginBulk prepares the case for storing about inputBytes of evidence. Automatic WAL checkpoints
-// are paused (each one would copy the file's pages a second time while the ingest still writes;
-// End checkpoints once), and for a large ingest into a case that is small by comparison the event
-// indexes are dropped, to be rebuilt once at the end.
+// BeginBulk prepares the case for storing about inputBytes of evidence. The case leaves write-ahead
+// logging for the rollback journal while it loads: appended pages then go to the case file once,
+// instead of to the WAL and again to the file at the checkpoint, and each evidence file's
+// transaction stays atomic. For a large ingest into a case that is small by comparison the event
+// indexes are dropped too, to be rebuilt once at the end.
 func (c *Case) BeginBulk(ctx context.Context, inputBytes int64) (*Bulk, error) {
 	b := &Bulk{c: c}
-	if _, err := c.db.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
-		return nil, err
-	}
 	if _, err := c.db.ExecContext(ctx, "PRAGMA journal_mode = DELETE"); err != nil {
 		return nil, err
 	}
@@ -41,7 +39,7 @@ func (c *Case) BeginBulk(ctx context.Context, inputBytes int64) (*Bulk, error) {
 	return b, nil
 }
 
-// End rebuilds dropped indexes, refreshes statistics and folds the WAL into the case file.
+// End rebuilds dropped indexes, refreshes statistics and returns the case to write-ahead logging.
 func (b *Bulk) End(ctx context.Context) error {
 	if b.dropped {
 		if err := b.c.EnsureIndexes(ctx); err != nil {
@@ -53,12 +51,6 @@ func (b *Bulk) End(ctx context.Context) error {
 	} else if _, err := b.c.db.ExecContext(ctx, "PRAGMA optimize"); err != nil {
 		return err
 	}
-	if _, err := b.c.db.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
-		return err
-	}
-	if _, err := b.c.db.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 1000"); err != nil {
-		return err
-	}
-	_, err := b.c.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	_, err := b.c.db.ExecContext(ctx, "PRAGMA journal_mode = WAL")
 	return err
 }
