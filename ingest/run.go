@@ -63,11 +63,17 @@ var ErrUnknownFormat = errors.New("unknown format")
 // sink. Problems with single files go into their Result and the rest goes on; the returned error
 // is for what stops everything: a failing sink or a cancelled context.
 func Run(ctx context.Context, cfg Config, paths []string, sink Sink) ([]Result, error) {
+	return RunInputs(ctx, cfg, Expand(paths), sink)
+}
+
+// RunInputs is Run over paths already expanded, for callers that looked at them first (the
+// command line sizes its progress bar and bulk load from Inputs.Bytes).
+func RunInputs(ctx context.Context, cfg Config, in Inputs, sink Sink) ([]Result, error) {
 	if cfg.MaxRecord <= 0 {
 		cfg.MaxRecord = DefaultMaxRecord
 	}
-	files, results := Expand(paths)
-	for _, path := range files {
+	results := append([]Result(nil), in.Bad...)
+	for _, path := range in.Files {
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}

@@ -99,20 +99,14 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 	}
 	defer cs.Close()
 
-	files, _ := ingest.Expand(paths)
-	var total int64
-	for _, f := range files {
-		if info, err := os.Stat(f); err == nil {
-			total += info.Size()
-		}
-	}
-	bulk, err := cs.BeginBulk(ctx, total)
+	inputs := ingest.Expand(paths)
+	bulk, err := cs.BeginBulk(ctx, inputs.Bytes)
 	if err != nil {
 		return err
 	}
-	bar := progress.New(e.stderr, total, e.quiet)
+	bar := progress.New(e.stderr, inputs.Bytes, e.quiet)
 	cfg.Progress = bar
-	results, runErr := ingest.Run(ctx, cfg, paths, cs.Sink(ctx, e.actor()))
+	results, runErr := ingest.RunInputs(ctx, cfg, inputs, cs.Sink(ctx, e.actor()))
 	bar.Finish()
 	// Indexes and the WAL are put right even when the ingest was interrupted.
 	if err := bulk.End(context.WithoutCancel(ctx)); err != nil && runErr == nil {
