@@ -11,8 +11,6 @@ import (
 	"hash"
 	"io"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/breachline/breachline/normalize"
 )
@@ -222,14 +220,4 @@ func (r *offsetReader) Read(p []byte) (int, error) {
 		return n, &ReadError{Offset: r.n, Err: err}
 	}
 	return n, err
-}
-
-// formatNames lists ingester names, for messages.
-func formatNames(ings []Ingester) string {
-	names := make([]string, 0, len(ings))
-	for _, i := range ings {
-		names = append(names, i.Name())
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
 }

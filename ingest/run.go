@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/breachline/breachline/normalize"
 )
@@ -104,4 +106,14 @@ func Lookup(ingesters []Ingester, name string) (Ingester, error) {
 		}
 	}
 	return nil, fmt.Errorf("unknown format %q (known: %s)", name, formatNames(ingesters))
+}
+
+// formatNames lists ingester names, for messages.
+func formatNames(ings []Ingester) string {
+	names := make([]string, 0, len(ings))
+	for _, i := range ings {
+		names = append(names, i.Name())
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
