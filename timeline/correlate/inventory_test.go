@@ -12,10 +12,10 @@ func TestInventoryErrorsNameTheLineButNeverTheValue(t *testing.T) {
 	dir := t.TempDir()
 	for body, want := range map[string]string{
 		"secret_ref,credential\naws-sm:a,hf_notAHandleButATokenValue1234567890\n": "inv.csv:2: credential must be a handle",
-		"secret_ref,credential\n,raw:x\n":                                           "inv.csv:2: secret_ref is empty",
-		"secret_ref,credential,colour\naws-sm:a,raw:x,red\n":                        `inv.csv:2: unknown column "colour"`,
-		"secret_ref,credential,revoked_at\naws-sm:a,raw:x,yesterday\n":              "inv.csv:2: revoked_at",
-		`{"secret_ref":"aws-sm:a","credential":"raw:hf_secretValue` + "\n":         "inv.csv:1: not a JSON object",
+		"secret_ref,credential\n,raw:x\n":                                         "inv.csv:2: secret_ref is empty",
+		"secret_ref,credential,colour\naws-sm:a,raw:x,red\n":                      `inv.csv:2: unknown column "colour"`,
+		"secret_ref,credential,revoked_at\naws-sm:a,raw:x,yesterday\n":            "inv.csv:2: revoked_at",
+		`{"secret_ref":"aws-sm:a","credential":"raw:hf_secretValue` + "\n":        "inv.csv:1: not a JSON object",
 	} {
 		p := filepath.Join(dir, "inv.csv")
 		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
