@@ -9,8 +9,11 @@ DEMO_DB := out/demo.db
 
 .PHONY: build test demo bench fuzz clean
 
+# The version custody entries record: git describe of the checkout (+dirty when modified).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+
 build:
-	$(GO) build $(GOFLAGS_) -o $(BIN) ./cmd/breachline
+	$(GO) build $(GOFLAGS_) -ldflags '-X main.buildVersion=$(VERSION)' -o $(BIN) ./cmd/breachline
 
 test:
 	$(GO) vet $(GOFLAGS_) ./...

@@ -44,6 +44,7 @@ func (b *batch) reset() {
 // fixed pool of batches bounds the memory in flight.
 type fileRun struct {
 	ev       *normalize.Evidence
+	key      *normalize.HandleKey
 	ing      Ingester
 	fw       FileWriter
 	progress Progress
@@ -57,8 +58,8 @@ type fileRun struct {
 	end     int64 // end offset of the furthest record accounted for
 }
 
-func newFileRun(ev *normalize.Evidence, ing Ingester, fw FileWriter, p Progress) *fileRun {
-	r := &fileRun{ev: ev, ing: ing, fw: fw, progress: p, free: make(chan *batch, 4)}
+func newFileRun(ev *normalize.Evidence, key *normalize.HandleKey, ing Ingester, fw FileWriter, p Progress) *fileRun {
+	r := &fileRun{ev: ev, key: key, ing: ing, fw: fw, progress: p, free: make(chan *batch, 4)}
 	if ing != nil {
 		r.parser = ing.Name() + "@" + ing.Version()
 	}
@@ -142,7 +143,7 @@ func (r *fileRun) Event(rec Record, in *normalize.Event) {
 		r.Reject(rec, err.Error())
 		return
 	}
-	if err := sanitize(&e); err != nil {
+	if err := sanitize(&e, r.key); err != nil {
 		r.Reject(rec, err.Error())
 		return
 	}
@@ -178,8 +179,8 @@ func (r *fileRun) rejectAt(rec Record, reason string) {
 	if len(snippet) > normalize.SnippetLen {
 		snippet = snippet[:normalize.SnippetLen]
 	}
-	snip, _ := normalize.Redact(normalize.CleanString(string(snippet)))
-	why, _ := normalize.Redact(normalize.CleanString(reason))
+	snip, _ := r.key.Redact(normalize.CleanString(string(snippet)))
+	why, _ := r.key.Redact(normalize.CleanString(reason))
 	r.cur.rejects = append(r.cur.rejects, normalize.Reject{
 		EvidenceSHA256: r.ev.SHA256, EvidencePath: r.ev.Path,
 		Offset: rec.Offset, Length: rec.Length, Line: rec.Line,

@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/breachline/breachline/normalize"
 )
@@ -54,7 +55,7 @@ func ingestFile(ctx context.Context, cfg Config, path string, sink Sink) (Result
 	res.SHA256 = sum
 	if prev, ok, err := sink.Known(sum); err != nil {
 		return res, err
-	} else if ok {
+	} else if ok && !cfg.Reparse {
 		res.DuplicateOf = prev
 		return res, nil
 	}
@@ -69,7 +70,10 @@ func ingestFile(ctx context.Context, cfg Config, path string, sink Sink) (Result
 	verify := sha256.New()
 	raw := &rawReader{r: f, h: verify, progress: cfg.Progress}
 	rawBuf := bufio.NewReaderSize(raw, HeadSize)
-	ev := &normalize.Evidence{Path: path, SHA256: sum, Size: size, Complete: true}
+	ev := &normalize.Evidence{Path: path, SHA256: sum, Size: size, Complete: true, Settings: cfg.settings()}
+	if abs, err := filepath.Abs(path); err == nil {
+		ev.AbsPath = abs
+	}
 
 	var stream io.Reader = rawBuf
 	if magic, _ := rawBuf.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -103,10 +107,12 @@ func ingestFile(ctx context.Context, cfg Config, path string, sink Sink) (Result
 	if err != nil {
 		return res, err
 	}
-	run := newFileRun(ev, ing, fw, cfg.Progress)
+	opts := cfg.Options
+	opts.Key = sink.HandleKey()
+	run := newFileRun(ev, opts.Key, ing, fw, cfg.Progress)
 	var ingestErr error
 	if ing != nil {
-		ingestErr = run.ingest(ctx, &Source{Reader: body, Path: path, Options: cfg.Options})
+		ingestErr = run.ingest(ctx, &Source{Reader: body, Path: path, Options: opts})
 	} else {
 		ev.Notes = append(ev.Notes, "empty file: no records")
 	}

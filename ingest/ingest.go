@@ -50,6 +50,9 @@ type Options struct {
 	// SecretPaths are glob patterns of files that hold secrets (auditd: a read of one is a
 	// secret_read).
 	SecretPaths []string
+	// Key is the case's handle key, set by the core from the Sink: every raw credential value
+	// becomes its keyed handle, and an ingester that derives a handle itself uses it.
+	Key *normalize.HandleKey
 }
 
 // DefaultMaxRecord is the default bound on one record: 1 MiB.

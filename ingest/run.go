@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/breachline/breachline/normalize"
@@ -16,6 +18,9 @@ type Sink interface {
 	Known(sha256 string) (path string, ok bool, err error)
 	// Begin starts storing one evidence file. Nothing of it may become visible before Commit.
 	Begin(ev *normalize.Evidence) (FileWriter, error)
+	// HandleKey is the key of the case the sink stores into: the core and the ingesters turn
+	// every raw credential value into a handle under it (Options.Key).
+	HandleKey() *normalize.HandleKey
 }
 
 // FileWriter stores one evidence file's events and rejects, all or nothing.
@@ -41,6 +46,9 @@ type Config struct {
 	Ingesters []Ingester
 	// Force, when set, is used for every file instead of detection.
 	Force Ingester
+	// Reparse parses files the case already holds again, as a new version of their evidence,
+	// instead of skipping them (a file first parsed with the wrong format or time zone).
+	Reparse bool
 	Options
 	Progress Progress
 }
@@ -56,6 +64,22 @@ type Result struct {
 	SHA256 string
 	// Err says why the file was not ingested: unreadable, unknown format, changed while read.
 	Err error
+	// Failed says why a file that was ingested still counts as failed: every record it held was
+	// rejected, so it added no event to the case. Its evidence and rejects are stored all the
+	// same (a reject is evidence too), but an examiner must not read "ok" for a file the
+	// timeline knows nothing of: forcing the wrong --format is the usual cause.
+	Failed string
+}
+
+// failure returns why an ingested file counts as failed, or "".
+func failure(ev *normalize.Evidence) string {
+	if ev == nil || ev.Records == 0 || ev.Events > 0 {
+		return ""
+	}
+	if ev.Records == 1 {
+		return "no events: its one record was rejected"
+	}
+	return fmt.Sprintf("no events: all %d records were rejected", ev.Records)
 }
 
 // ErrUnknownFormat is wrapped by the error of a file no ingester recognised.
@@ -79,7 +103,14 @@ func RunInputs(ctx context.Context, cfg Config, in Inputs, sink Sink) ([]Result,
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
-		res, err := ingestFile(ctx, cfg, path, sink)
+		var res Result
+		var err error
+		if bad := regularFile(path); bad != nil {
+			res = *bad
+		} else {
+			res, err = ingestFile(ctx, cfg, path, sink)
+			res.Failed = failure(res.Evidence)
+		}
 		results = append(results, res)
 		if err != nil {
 			return results, fmt.Errorf("%s: %w", path, err)
@@ -88,10 +119,25 @@ func RunInputs(ctx context.Context, cfg Config, in Inputs, sink Sink) ([]Result,
 	return results, nil
 }
 
-// Partial reports whether some input was not ingested (the command exits 3).
+// regularFile checks, before the file is opened, that path is still a regular file: Expand
+// looked, but the caller may have built Inputs itself, and opening a named pipe would block the
+// ingest until something writes to it.
+func regularFile(path string) *Result {
+	info, err := os.Stat(path)
+	if err != nil {
+		return &Result{Path: path, Err: statError(path, err)}
+	}
+	if err := notRegular(path, info.Mode()); err != nil {
+		return &Result{Path: path, Err: err}
+	}
+	return nil
+}
+
+// Partial reports whether some input was not ingested, or was ingested but failed (the command
+// exits 3).
 func Partial(results []Result) bool {
 	for _, r := range results {
-		if r.Err != nil {
+		if r.Err != nil || r.Failed != "" {
 			return true
 		}
 	}
@@ -116,4 +162,19 @@ func formatNames(ings []Ingester) string {
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
+}
+
+// settings are the options that shape a parse, as the evidence row records them.
+func (cfg *Config) settings() map[string]string {
+	s := map[string]string{"max_record": strconv.Itoa(cfg.MaxRecord)}
+	if cfg.Force != nil {
+		s["format"] = cfg.Force.Name() + "@" + cfg.Force.Version()
+	}
+	if cfg.AssumeTZ != nil {
+		s["assume_tz"] = cfg.AssumeTZ.String()
+	}
+	if len(cfg.SecretPaths) > 0 {
+		s["secret_paths"] = strings.Join(cfg.SecretPaths, ",")
+	}
+	return s
 }

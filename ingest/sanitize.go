@@ -13,31 +13,35 @@ import (
 // handles found are listed in attrs.credentials_seen, but never become the event's credential:
 // a token in a user agent, an error message or a command line is not necessarily the one the
 // request presented, and only the ingester knows which field is (access-log takes the query's).
-func sanitize(e *normalize.Event) error {
+func sanitize(e *normalize.Event, hk *normalize.HandleKey) error {
 	var handles, redacted []string
 	text := func(field string, p *string) {
 		s := normalize.CleanString(*p)
-		if out, hs := normalize.Redact(s); len(hs) > 0 {
+		if out, hs := hk.Redact(s); len(hs) > 0 {
 			s = out
 			handles = append(handles, hs...)
 			redacted = append(redacted, field)
 		}
 		*p = s
 	}
-	plain := func(p *string) { *p = normalize.CleanString(*p) }
 
-	plain(&e.TimeRaw)
-	plain(&e.TZBasis)
-	plain(&e.Action)
+	// Every stored text field, even those that should never hold a secret: an ingester that
+	// copies the wrong field, or a log that puts a token where its format says an id goes, must
+	// not get one into the case. Redact leaves names of secrets (secret_ref's ARNs and paths)
+	// as they are.
+	text("time_raw", &e.TimeRaw)
+	text("tz_basis", &e.TZBasis)
+	text("action", &e.Action)
 	text("principal", &e.Principal)
-	plain(&e.PrincipalType)
-	plain(&e.SrcIP)
+	text("principal_type", &e.PrincipalType)
+	text("src_ip", &e.SrcIP)
 	text("user_agent", &e.UserAgent)
-	plain(&e.Credential)
+	// The ingester set a handle; one of the unkeyed sha256 scheme becomes the case's keyed one.
+	e.Credential = hk.Keyed(normalize.CleanString(e.Credential))
 	text("resource", &e.Resource)
-	plain(&e.ResourceType)
-	plain(&e.SecretRef)
-	plain(&e.RequestID)
+	text("resource_type", &e.ResourceType)
+	text("secret_ref", &e.SecretRef)
+	text("request_id", &e.RequestID)
 
 	attrs := e.Attrs
 	if len(attrs) > 0 {
@@ -48,7 +52,7 @@ func sanitize(e *normalize.Event) error {
 		}
 		var hits []hit // sorted by name below: map order is random and the output must not be
 		for k, v := range attrs {
-			nv, hs, did := cleanValue(k, v)
+			nv, hs, did := cleanValue(hk, k, v)
 			if !did {
 				continue
 			}
@@ -95,22 +99,22 @@ func sanitize(e *normalize.Event) error {
 }
 
 // cleanValue sanitizes one attribute value; did is false when nothing had to change.
-func cleanValue(key string, v any) (out any, handles []string, did bool) {
+func cleanValue(hk *normalize.HandleKey, key string, v any) (out any, handles []string, did bool) {
 	switch x := v.(type) {
 	case string:
 		s := normalize.CleanString(x)
 		if normalize.IsCredentialName(key) {
-			if h, ok := normalize.RedactValue(s); ok {
+			if h, ok := hk.RedactValue(s); ok {
 				return h, []string{h}, true
 			}
-		} else if r, hs := normalize.Redact(s); len(hs) > 0 {
+		} else if r, hs := hk.Redact(s); len(hs) > 0 {
 			return r, hs, true
 		}
 		return s, nil, s != x
 	case []string:
 		var cp []string
 		for i, s := range x {
-			nv, hs, d := cleanValue(key, s)
+			nv, hs, d := cleanValue(hk, key, s)
 			if d {
 				if cp == nil {
 					cp = append([]string(nil), x...)
@@ -126,7 +130,7 @@ func cleanValue(key string, v any) (out any, handles []string, did bool) {
 	case []any:
 		var cp []any
 		for i, el := range x {
-			nv, hs, d := cleanValue(key, el)
+			nv, hs, d := cleanValue(hk, key, el)
 			if d {
 				if cp == nil {
 					cp = append([]any(nil), x...)
@@ -148,7 +152,7 @@ func cleanValue(key string, v any) (out any, handles []string, did bool) {
 		slices.Sort(keys)
 		for _, k := range keys {
 			el := x[k]
-			nv, hs, d := cleanValue(k, el)
+			nv, hs, d := cleanValue(hk, k, el)
 			if d {
 				if cp == nil {
 					cp = make(map[string]any, len(x))

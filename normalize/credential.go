@@ -32,7 +32,8 @@ const (
 // Schemes lists every handle scheme breachline writes.
 var Schemes = []Scheme{
 	{SchemeAWSKeyID, "AWS access key id (AKIA… long-term, ASIA… temporary); an identifier, kept as logged"},
-	{SchemeSHA256, "lowercase hex sha256 of a raw token value seen in a log or an inventory"},
+	{SchemeKeyed, "keyed hash of a raw token value seen in a log or an inventory: hex HMAC-SHA256 under the case's handle key of the value's sha256"},
+	{SchemeSHA256, "lowercase hex sha256 of a raw token value; accepted from inventories and logs, stored as the keyed " + SchemeKeyed + " handle"},
 	{SchemeGitHubHashedToken, "GitHub audit log hashed_token: base64 of the sha256 of the token"},
 	{SchemeVaultHMAC, "Vault audit HMAC of a client token or accessor (hex, without the hmac-sha256: prefix)"},
 	{SchemeGCPKey, "GCP service account key name (projects/…/serviceAccounts/…/keys/…)"},
@@ -68,14 +69,15 @@ func CheckHandle(h string) error {
 		// Never quote h: if it is not a handle it may be the raw secret itself.
 		return fmt.Errorf("credential is not a handle of a known scheme (%d bytes)", len(h))
 	}
-	if scheme == SchemeSHA256 && (len(value) != 64 || !isLowerHex(value)) {
-		return fmt.Errorf("credential: a sha256 handle is 64 lowercase hex digits")
+	if (scheme == SchemeSHA256 || scheme == SchemeKeyed) && (len(value) != 64 || !isLowerHex(value)) {
+		return fmt.Errorf("credential: a %s handle is 64 lowercase hex digits", scheme)
 	}
 	return nil
 }
 
-// TokenHandle returns the sha256 handle of a raw credential value. It is the only thing breachline
-// keeps of a secret it reads.
+// TokenHandle returns the unkeyed sha256 handle of a raw credential value. Nothing stores it:
+// an ingester may use it as an intermediate form (a mapping's sha256 transform), which the case's
+// HandleKey.Keyed turns into the stored handle. Everything else uses HandleKey.Token.
 func TokenHandle(raw string) string {
 	sum := sha256.Sum256([]byte(raw))
 	return SchemeSHA256 + ":" + hex.EncodeToString(sum[:])
@@ -106,29 +108,17 @@ func isLowerHex(s string) bool {
 	return true
 }
 
-// RawHandles returns every handle under which a raw credential value can appear in a log: the
-// sha256 handle (the primary one, first), and GitHub's hashed_token form. Vault HMACs need the
-// audit device's key and cannot be derived; an inventory gives those as vault-hmac handles.
-func RawHandles(raw string) []string {
-	return []string{TokenHandle(raw), GitHubHashedTokenHandle(raw)}
-}
-
-// Mask returns a display form of a raw credential that identifies it to its owner without
-// revealing it: a published vendor prefix, if the value has one (hf_, ghp_, sk-, AKIA…), and the
-// last 4 characters, such as hf_…c3d9. Other values (passwords) show no prefix, which would be
-// part of the secret; values shorter than 12 characters show only their length.
+// Mask returns a display form of a raw credential that identifies its kind without revealing
+// any of it: the published vendor prefix, if the value has one (hf_, ghp_, sk-, AKIA…), and an
+// ellipsis, such as hf_…. Nothing of the value's own characters is shown: even four of them
+// narrow a dictionary search over a handle. Values without a vendor prefix show only "…".
 func Mask(raw string) string {
-	if len(raw) < 12 {
-		return fmt.Sprintf("(%d characters)", len(raw))
-	}
-	prefix := ""
 	for _, p := range maskPrefixes {
-		if strings.HasPrefix(raw, p) && len(p) < len(raw)-8 {
-			prefix = p
-			break
+		if strings.HasPrefix(raw, p) && len(p) < len(raw) {
+			return p + "…"
 		}
 	}
-	return prefix + "…" + raw[len(raw)-4:]
+	return "…"
 }
 
 // maskPrefixes are the vendor prefixes shown in masked displays, longest first.

@@ -1,22 +1,31 @@
 package normalize
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
+func testKey(t *testing.T) *HandleKey {
+	k, err := ParseHandleKey(strings.Repeat("0123456789abcdef", 4))
+	require.NoError(t, err)
+	return k
+}
+
 func TestRawHandlesAndMask(t *testing.T) {
+	k := testKey(t)
 	raw := "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
-	hs := RawHandles(raw)
-	require.Equal(t, TokenHandle(raw), hs[0])
-	require.Equal(t, "github-hashed-token:"+"nWBg4h741drsnP5KRLGxvJeSJGv60oIQ7aqheCqKZ2o=", hs[1])
-	require.Equal(t, "ghp_…6789", Mask(raw))
-	require.Equal(t, "hf_…c3d9", Mask("hf_aaaaaaaaaaaaaaaaaaaaaaaaaaac3d9"))
-	require.Equal(t, "AKIA…MPLE", Mask("AKIAIOSFODNN7EXAMPLE"))
-	require.Equal(t, "…2026", Mask("n0tebook-DB-pa55word-2026"), "a password shows no prefix")
-	require.Equal(t, "github_pat_…wxyz", Mask("github_pat_11ABCDEFG0123456789abcdefghijklmnopqrstuvwxyz"))
-	require.Equal(t, "(5 characters)", Mask("hunt2"))
+	hs := k.RawHandles(raw)
+	require.Equal(t, []string{k.Token(raw), "github-hashed-token:" + "nWBg4h741drsnP5KRLGxvJeSJGv60oIQ7aqheCqKZ2o="}, hs)
+	require.Equal(t, []string{k.Token("n0tebook-DB-pa55word-2026")}, k.RawHandles("n0tebook-DB-pa55word-2026"),
+		"only GitHub tokens get GitHub's unkeyed hashed_token form")
+	require.Equal(t, "ghp_…", Mask(raw))
+	require.Equal(t, "hf_…", Mask("hf_aaaaaaaaaaaaaaaaaaaaaaaaaaac3d9"))
+	require.Equal(t, "AKIA…", Mask("AKIAIOSFODNN7EXAMPLE"))
+	require.Equal(t, "…", Mask("n0tebook-DB-pa55word-2026"), "a password shows nothing of itself")
+	require.Equal(t, "github_pat_…", Mask("github_pat_11ABCDEFG0123456789abcdefghijklmnopqrstuvwxyz"))
+	require.Equal(t, "…", Mask("hunt2"))
 	for _, h := range hs {
 		require.NoError(t, CheckHandle(h))
 	}

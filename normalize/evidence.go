@@ -24,6 +24,18 @@ type Evidence struct {
 	Rejects          int64
 	Complete         bool     // false when the input broke off (a truncated gzip, a read error)
 	Notes            []string // what the ingester or the core want the examiner to know
+
+	// AbsPath is the absolute path the file was read from, beside Path as the examiner gave it.
+	AbsPath string
+	// Settings are the examiner's options that shaped the parse (a forced format, the assumed
+	// time zone, secret paths, the record bound), so a reparse with other settings is visible.
+	Settings map[string]string
+	// Version counts the parses of these bytes in the case: 1, then one more for each
+	// `ingest --reparse`. The case store sets it.
+	Version int64
+	// RowsSHA256 is the content hash of the events and rejects stored from this version (see
+	// the case store's custody documentation). The case store sets it.
+	RowsSHA256 string
 }
 
 // Reject stands in for a record that could not become an event: where it is and why.

@@ -23,6 +23,8 @@ func NewEventWriter(w io.Writer, f Format) *EventWriter {
 	switch f {
 	case Table:
 		ew.table = NewTable(ew.bw, "TIME", "SOURCE", "CATEGORY", "ACTION", "OUTCOME", "PRINCIPAL", "SRC_IP", "CREDENTIAL", "RESOURCE/SECRET", "ID")
+		ew.table.Width = TerminalWidth(w) // w, not the buffer in front of it
+		ew.table.FreeText(3, 5, 8)        // action, principal, resource: the ids, handles and addresses stay whole
 	case CSV:
 		ew.csv = NewCSV(ew.bw, normalize.Fields...)
 	}
@@ -88,11 +90,24 @@ func EventRecord(e *normalize.Event) []string {
 }
 
 // ShortHandle abbreviates a hash handle for tables (sha256:ffbec83e6b53…); other handles are
-// identifiers people recognise and stay whole. Machine formats always carry the full handle.
+// identifiers people recognise and stay whole. Machine formats always carry the full handle. A
+// hash is told by its scheme or, for schemes added later (keyed hashes), by a value of 32 or more
+// hex digits.
 func ShortHandle(h string) string {
 	scheme, value, ok := normalize.SplitHandle(h)
-	if ok && (scheme == normalize.SchemeSHA256 || scheme == normalize.SchemeVaultHMAC || scheme == normalize.SchemeGitHubHashedToken) && len(value) > 16 {
+	if ok && len(value) > 16 && (scheme == normalize.SchemeSHA256 || scheme == normalize.SchemeVaultHMAC ||
+		scheme == normalize.SchemeGitHubHashedToken || (len(value) >= 32 && isHex(value))) {
 		return scheme + ":" + value[:12] + "…"
 	}
 	return h
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

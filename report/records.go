@@ -34,6 +34,14 @@ func NewRecords(w io.Writer, f Format, tableHeader, csvHeader []string) *Records
 // Table returns the table writer in table form (to change its cell width), else nil.
 func (r *Records) Table() *TableWriter { return r.table }
 
+// FreeText marks table columns that may be shortened to fit the terminal (TableWriter.FreeText);
+// the other forms are never shortened.
+func (r *Records) FreeText(cols ...int) {
+	if r.table != nil {
+		r.table.FreeText(cols...)
+	}
+}
+
 // Write writes one record: tableRow in table form, csvRow in CSV form, jsonValue in JSON lines.
 func (r *Records) Write(tableRow, csvRow []string, jsonValue any) error {
 	switch r.format {

@@ -13,12 +13,17 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/breachline/breachline/normalize"
 )
 
 // Case is an open case file.
 type Case struct {
 	db   *sql.DB
 	path string
+	// key is the handle key, loaded on first use; presetKey is the one Create was given for a
+	// new case.
+	key, presetKey *normalize.HandleKey
 	// now is the clock for custody entries and evidence ingest times; tests replace it.
 	now func() time.Time
 }
@@ -26,12 +31,36 @@ type Case struct {
 // ErrNoCase is returned by Open when the case file does not exist.
 var ErrNoCase = errors.New("no case file")
 
+// ErrNotCase is wrapped by the error of opening a file that is not a breachline case (another
+// SQLite database, say).
+var ErrNotCase = errors.New("not a breachline case")
+
 // Create makes a new case file at path, or opens it if it already exists, and brings its schema
 // up to date.
-func Create(ctx context.Context, path string) (*Case, error) { return open(ctx, path, true) }
+func Create(ctx context.Context, path string) (*Case, error) { return open(ctx, path, true, nil) }
 
-// Open opens an existing case file and brings its schema up to date.
-func Open(ctx context.Context, path string) (*Case, error) { return open(ctx, path, false) }
+// CreateWithKey is Create for a new case whose handle key is given, so that its handles compare
+// equal with those of another case made with the same key. An existing case with another key
+// is refused.
+func CreateWithKey(ctx context.Context, path string, key *normalize.HandleKey) (*Case, error) {
+	c, err := open(ctx, path, true, key)
+	if err != nil {
+		return nil, err
+	}
+	have, err := c.HandleKey(ctx)
+	if err != nil || have.String() != key.String() {
+		c.Close()
+		if err == nil {
+			err = fmt.Errorf("%s: the case already exists with another handle key", path)
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// Open opens an existing case file and brings its schema up to date, as far as that needs no
+// rewrite of its rows (see Migrate).
+func Open(ctx context.Context, path string) (*Case, error) { return open(ctx, path, false, nil) }
 
 // OpenReadOnly opens an existing case file without the right to change it, for commands that only
 // read (timeline, evidence, custody, show).
@@ -48,16 +77,23 @@ func OpenReadOnly(ctx context.Context, path string) (*Case, error) {
 	v, err := c.version(ctx)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("%s: not a breachline case: %w", path, err)
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrNotCase, err)
 	}
-	if v != len(migrations) {
+	if v < len(migrations) {
 		db.Close()
-		return nil, fmt.Errorf("%s: case schema version %d, this breachline reads %d: open it once with a command that writes", path, v, len(migrations))
+		if v < autoMigrate {
+			return nil, fmt.Errorf("%s: case schema version %d, this breachline reads %d: open it once with a command that writes", path, v, len(migrations))
+		}
+		return nil, c.needsMigration(v)
+	}
+	if v > len(migrations) {
+		db.Close()
+		return nil, fmt.Errorf("%s: case schema version %d is newer than this breachline (%d): upgrade breachline", path, v, len(migrations))
 	}
 	return c, nil
 }
 
-func open(ctx context.Context, path string, create bool) (*Case, error) {
+func open(ctx context.Context, path string, create bool, key *normalize.HandleKey) (*Case, error) {
 	if _, err := os.Stat(path); err != nil && !create {
 		return nil, fmt.Errorf("%s: %w (create one with `breachline init` or `breachline ingest`)", path, ErrNoCase)
 	}
@@ -67,7 +103,7 @@ func open(ctx context.Context, path string, create bool) (*Case, error) {
 	}
 	// One connection: SQLite has one writer anyway, and pragmas then apply to every statement.
 	db.SetMaxOpenConns(1)
-	c := &Case{db: db, path: path, now: time.Now}
+	c := &Case{db: db, path: path, now: time.Now, presetKey: key}
 	if err := c.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -169,4 +205,22 @@ func SQLiteVersion() string {
 		return "unknown"
 	}
 	return v
+}
+
+// OpenForMigration opens an existing case without migrating it, for Migrate.
+func OpenForMigration(ctx context.Context, path string) (*Case, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, ErrNoCase)
+	}
+	db, err := sql.Open(driverName, dsn(path, "rw"))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	c := &Case{db: db, path: path, now: time.Now}
+	if _, err := c.version(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrNotCase, err)
+	}
+	return c, nil
 }

@@ -32,6 +32,9 @@ var genesis = strings.Repeat("0", 64)
 type Actor struct {
 	Examiner string
 	Args     []string
+	// Tool names the program and version acting; every entry records it in its objects as
+	// "tool", so each change says which breachline made it.
+	Tool string
 }
 
 // entryHash is sha256 over the canonical JSON of the entry without its own hash.
@@ -57,6 +60,14 @@ type querier interface {
 
 // appendCustody adds an entry inside tx, so that the change and its record commit together.
 func (c *Case) appendCustody(ctx context.Context, tx querier, actor Actor, action string, objects map[string]string) (*CustodyEntry, error) {
+	if actor.Tool != "" {
+		withTool := make(map[string]string, len(objects)+1)
+		for k, v := range objects {
+			withTool[k] = v
+		}
+		withTool["tool"] = actor.Tool
+		objects = withTool
+	}
 	e := &CustodyEntry{Examiner: actor.Examiner, Action: action, Args: actor.Args, Objects: objects, PrevHash: genesis}
 	err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1").Scan(&e.Seq, &e.PrevHash)
 	if err != nil && err != sql.ErrNoRows {

@@ -12,15 +12,21 @@ import (
 // EvidenceRow is an evidence file as the case holds it.
 type EvidenceRow struct {
 	normalize.Evidence
+	// ID is the evidence version's key in the case.
+	ID         int64
 	IngestedAt string
 	Examiner   string
+	// SupersededBy is the ID of the version that replaced this one (ingest --reparse), or 0.
+	SupersededBy int64
 }
 
-// Evidence lists the case's evidence files in the order they were ingested.
+// Evidence lists the case's evidence files in the order they were ingested, every version of
+// each: superseded versions (SupersededBy set) included.
 func (c *Case) Evidence(ctx context.Context) ([]EvidenceRow, error) {
-	rows, err := c.db.QueryContext(ctx, `SELECT sha256, path, size, compression, decompressed_size, format, parser,
-		first_event, last_event, records, events, rejects, complete, notes, ingested_at, examiner
-		FROM evidence ORDER BY rowid`)
+	rows, err := c.db.QueryContext(ctx, `SELECT id, sha256, version, path, abs_path, size, compression, decompressed_size,
+		format, parser, settings, first_event, last_event, records, events, rejects, complete, notes, ingested_at,
+		examiner, rows_sha256, coalesce(superseded_by, 0)
+		FROM evidence ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -29,11 +35,13 @@ func (c *Case) Evidence(ctx context.Context) ([]EvidenceRow, error) {
 	for rows.Next() {
 		var r EvidenceRow
 		var first, last sql.NullString
-		var notes string
-		if err := rows.Scan(&r.SHA256, &r.Path, &r.Size, &r.Compression, &r.DecompressedSize, &r.Format, &r.Parser,
-			&first, &last, &r.Records, &r.Events, &r.Rejects, &r.Complete, &notes, &r.IngestedAt, &r.Examiner); err != nil {
+		var notes, settings string
+		if err := rows.Scan(&r.ID, &r.SHA256, &r.Version, &r.Path, &r.AbsPath, &r.Size, &r.Compression, &r.DecompressedSize,
+			&r.Format, &r.Parser, &settings, &first, &last, &r.Records, &r.Events, &r.Rejects, &r.Complete, &notes,
+			&r.IngestedAt, &r.Examiner, &r.RowsSHA256, &r.SupersededBy); err != nil {
 			return nil, err
 		}
+		_ = json.Unmarshal([]byte(settings), &r.Settings)
 		r.FirstEvent, _ = time.Parse(time.RFC3339Nano, first.String)
 		r.LastEvent, _ = time.Parse(time.RFC3339Nano, last.String)
 		_ = json.Unmarshal([]byte(notes), &r.Notes)
@@ -42,14 +50,14 @@ func (c *Case) Evidence(ctx context.Context) ([]EvidenceRow, error) {
 	return out, rows.Err()
 }
 
-// EvidenceBySHA returns one evidence file, or sql.ErrNoRows.
+// EvidenceBySHA returns the current version of one evidence file, or sql.ErrNoRows.
 func (c *Case) EvidenceBySHA(ctx context.Context, sum string) (*EvidenceRow, error) {
 	all, err := c.Evidence(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for i := range all {
-		if all[i].SHA256 == sum {
+		if all[i].SHA256 == sum && all[i].SupersededBy == 0 {
 			return &all[i], nil
 		}
 	}
@@ -59,7 +67,7 @@ func (c *Case) EvidenceBySHA(ctx context.Context, sum string) (*EvidenceRow, err
 // Rejects calls fn for each reject, in evidence then offset order; evidence, when not empty,
 // limits them to the evidence files whose sha256 or path it equals.
 func (c *Case) Rejects(ctx context.Context, evidence string, limit int, fn func(*normalize.Reject) error) error {
-	q := "SELECT evidence_sha256, evidence_path, offset, length, line, reason, snippet FROM rejects"
+	q := selectReject
 	var args []any
 	if evidence != "" {
 		q += " WHERE evidence_sha256 = ? OR evidence_path = ?"
@@ -70,21 +78,5 @@ func (c *Case) Rejects(ctx context.Context, evidence string, limit int, fn func(
 		q += " LIMIT ?"
 		args = append(args, limit)
 	}
-	rows, err := c.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r normalize.Reject
-		var line sql.NullInt64
-		if err := rows.Scan(&r.EvidenceSHA256, &r.EvidencePath, &r.Offset, &r.Length, &line, &r.Reason, &r.Snippet); err != nil {
-			return err
-		}
-		r.Line = line.Int64
-		if err := fn(&r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return scanRejects(ctx, c.db, q, args, fn)
 }

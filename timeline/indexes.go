@@ -10,7 +10,7 @@ import (
 // less than maintaining it row by row. Partial indexes skip the many events without a value.
 var eventIndexes = []struct{ name, sql string }{
 	{"events_id", "CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events(id)"},
-	{"events_time", "CREATE INDEX IF NOT EXISTS events_time ON events(time, id)"},
+	{"events_time_only", "CREATE INDEX IF NOT EXISTS events_time_only ON events(time)"},
 	{"events_credential", "CREATE INDEX IF NOT EXISTS events_credential ON events(credential, time) WHERE credential IS NOT NULL"},
 	{"events_secret_ref", "CREATE INDEX IF NOT EXISTS events_secret_ref ON events(secret_ref, time) WHERE secret_ref IS NOT NULL"},
 	{"events_src_ip", "CREATE INDEX IF NOT EXISTS events_src_ip ON events(src_ip, time) WHERE src_ip IS NOT NULL"},
@@ -19,7 +19,7 @@ var eventIndexes = []struct{ name, sql string }{
 }
 
 // droppedIndexes names indexes of earlier versions that are no longer kept.
-var droppedIndexes = []string{"events_evidence"}
+var droppedIndexes = []string{"events_evidence", "events_time"}
 
 // EnsureIndexes creates any missing event index. An ingest that was interrupted after dropping
 // them leaves them missing; the next open puts them back.

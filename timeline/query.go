@@ -102,14 +102,19 @@ const selectEvent = `SELECT id, time, time_raw, tz_basis, source, parser, catego
 	principal_type, src_ip, user_agent, credential, resource, resource_type, secret_ref, request_id,
 	evidence_sha256, evidence_path, offset, length, line, record_index, raw_sha256, attrs FROM events`
 
-// Events calls fn for each event f selects, in time order (ties broken by id, so the order is the
-// same on every machine). It stops early when fn returns an error.
+// eventOrder is the timeline's order: time, and for events of the same instant their evidence
+// file then their place in it, so that same-second events of one log print in log order and the
+// order is the same on every machine, whatever order the files were ingested in.
+const eventOrder = " ORDER BY time, evidence_sha256, offset, record_index"
+
+// Events calls fn for each event f selects, in timeline order (eventOrder). It stops early when
+// fn returns an error.
 func (c *Case) Events(ctx context.Context, f Filter, fn func(*normalize.Event) error) error {
 	where, args, err := f.where()
 	if err != nil {
 		return err
 	}
-	q := selectEvent + where + " ORDER BY time, id"
+	q := selectEvent + where + eventOrder
 	cidr := strings.Contains(f.IP, "/")
 	if f.Limit > 0 && !cidr {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
@@ -139,28 +144,14 @@ func (c *Case) Events(ctx context.Context, f Filter, fn func(*normalize.Event) e
 }
 
 // EventsWhere calls fn for each event satisfying cond, an SQL condition over the events table,
-// in time order. It serves packages that select events through their own tables (the
+// in timeline order. It serves packages that select events through their own tables (the
 // correlator's pivots); limit 0 means all.
 func (c *Case) EventsWhere(ctx context.Context, cond string, args []any, limit int, fn func(*normalize.Event) error) error {
-	q := selectEvent + " WHERE " + cond + " ORDER BY time, id"
+	q := selectEvent + " WHERE " + cond + eventOrder
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
 	}
-	rows, err := c.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return scanEvents(ctx, c.db, q, args, fn)
 }
 
 // CountEvents returns how many events f selects, ignoring its limit.

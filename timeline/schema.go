@@ -3,6 +3,7 @@ package timeline
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -187,7 +188,59 @@ CREATE INDEX credential_uses_credential ON credential_uses(credential, time);
 CREATE INDEX credential_uses_handle ON credential_uses(handle, credential);
 CREATE INDEX credential_uses_event ON credential_uses(event_id);
 `,
+	// 4: evidence versions (a file parsed again), the content hash of the rows each version
+	// stored, and the rows a newer version superseded. Its data step (migrateKeyed) keys the
+	// handles of cases written before it.
+	`
+CREATE TABLE evidence_v4 (
+	id                INTEGER PRIMARY KEY,
+	sha256            TEXT NOT NULL,
+	version           INTEGER NOT NULL,
+	path              TEXT NOT NULL,
+	abs_path          TEXT NOT NULL,
+	size              INTEGER NOT NULL,
+	compression       TEXT NOT NULL,
+	decompressed_size INTEGER NOT NULL,
+	format            TEXT NOT NULL,
+	parser            TEXT NOT NULL,
+	settings          TEXT NOT NULL,
+	first_event       TEXT,
+	last_event        TEXT,
+	records           INTEGER NOT NULL,
+	events            INTEGER NOT NULL,
+	rejects           INTEGER NOT NULL,
+	complete          INTEGER NOT NULL,
+	notes             TEXT NOT NULL,
+	ingested_at       TEXT NOT NULL,
+	examiner          TEXT NOT NULL,
+	rows_sha256       TEXT NOT NULL,
+	superseded_by     INTEGER REFERENCES evidence_v4(id),
+	UNIQUE (sha256, version),
+	CHECK (records = events + rejects)
+);
+INSERT INTO evidence_v4(id, sha256, version, path, abs_path, size, compression, decompressed_size, format,
+	parser, settings, first_event, last_event, records, events, rejects, complete, notes, ingested_at,
+	examiner, rows_sha256)
+SELECT rowid, sha256, 1, path, '', size, compression, decompressed_size, format, parser, '{}', first_event,
+	last_event, records, events, rejects, complete, notes, ingested_at, examiner, ''
+FROM evidence ORDER BY rowid;
+DROP TABLE evidence;
+ALTER TABLE evidence_v4 RENAME TO evidence;
+CREATE TABLE superseded_events AS SELECT 0 AS evidence_id, * FROM events WHERE 0;
+CREATE TABLE superseded_rejects AS SELECT 0 AS evidence_id, * FROM rejects WHERE 0;
+`,
 }
+
+// dataSteps are the Go parts of migrations, by the version they bring a case to: rewrites of
+// existing rows that SQL alone cannot express. Each runs in its migration's transaction.
+var dataSteps = map[int]func(ctx context.Context, c *Case, tx *sql.Tx, fresh bool) (map[string]string, error){
+	4: migrateKeyed,
+}
+
+// autoMigrate is the last version a case is brought to when opened: those migrations only add
+// tables and indexes. Later ones rewrite rows and run only through Migrate, which the examiner
+// asks for and the custody log records.
+const autoMigrate = 3
 
 func (c *Case) version(ctx context.Context) (int, error) {
 	var v int
@@ -201,25 +254,100 @@ func (c *Case) version(ctx context.Context) (int, error) {
 	return v, err
 }
 
+// SchemaVersion is the schema version this breachline writes.
+func SchemaVersion() int { return len(migrations) }
+
+// ErrNeedsMigration is wrapped by the error of opening a case whose schema must be migrated
+// with `breachline migrate` first.
+var ErrNeedsMigration = errors.New("case needs migration")
+
+// migrate brings a new case to the current schema, and an existing one as far as autoMigrate.
 func (c *Case) migrate(ctx context.Context) error {
 	v, err := c.version(ctx)
 	if err != nil {
-		return fmt.Errorf("not a breachline case: %w", err)
+		return fmt.Errorf("%w: %w", ErrNotCase, err)
 	}
 	if v > len(migrations) {
 		return fmt.Errorf("case schema version %d is newer than this breachline (%d): upgrade breachline", v, len(migrations))
 	}
-	for i := v; i < len(migrations); i++ {
+	fresh := v == 0
+	to := len(migrations)
+	if !fresh {
+		to = min(to, max(v, autoMigrate))
+	}
+	if _, err := c.apply(ctx, v, to, fresh, nil); err != nil {
+		return err
+	}
+	if to < len(migrations) {
+		return c.needsMigration(to)
+	}
+	return c.EnsureIndexes(ctx)
+}
+
+func (c *Case) needsMigration(v int) error {
+	return fmt.Errorf("%w: its schema is version %d, this breachline writes %d; run `breachline migrate --case %s` "+
+		"(it rewrites the case in one transaction, recorded in the custody log; copy the file first if you want the old one)",
+		ErrNeedsMigration, v, len(migrations), c.path)
+}
+
+// apply runs migrations from+1 … to, each in its own transaction; record, when set, is called in
+// the last one's transaction with what the data steps reported, for the custody entry.
+func (c *Case) apply(ctx context.Context, from, to int, fresh bool, record func(tx *sql.Tx, objects map[string]string) error) (map[string]string, error) {
+	objects := map[string]string{}
+	for i := from; i < to; i++ {
 		err := c.withTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
 				return fmt.Errorf("schema migration %d: %w", i+1, err)
 			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
-			return err
+			if step := dataSteps[i+1]; step != nil {
+				got, err := step(ctx, c, tx, fresh)
+				if err != nil {
+					return fmt.Errorf("schema migration %d: %w", i+1, err)
+				}
+				for k, v := range got {
+					objects[k] = v
+				}
+			}
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+				return err
+			}
+			if record != nil && i == to-1 {
+				return record(tx, objects)
+			}
+			return nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return c.EnsureIndexes(ctx)
+	return objects, nil
+}
+
+// Migrate brings an existing case to the current schema, rewriting rows where a migration needs
+// to, and records it in the custody log: the versions, and for each evidence file the count and
+// content hash of its rows after the migration. It returns the custody entry, or nil when the
+// case was already current.
+func (c *Case) Migrate(ctx context.Context, actor Actor) (*CustodyEntry, error) {
+	v, err := c.version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v >= len(migrations) {
+		return nil, nil
+	}
+	var entry *CustodyEntry
+	_, err = c.apply(ctx, v, len(migrations), false, func(tx *sql.Tx, objects map[string]string) error {
+		objects["from_schema"] = fmt.Sprint(v)
+		objects["to_schema"] = fmt.Sprint(len(migrations))
+		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO case_meta(key, value) VALUES('schema_version', ?)", fmt.Sprint(len(migrations))); err != nil {
+			return err
+		}
+		var err error
+		entry, err = c.appendCustody(ctx, tx, actor, "migrate", objects)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return entry, c.EnsureIndexes(ctx)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/breachline/breachline/report"
-	"github.com/breachline/breachline/timeline"
 	"github.com/breachline/breachline/timeline/correlate"
 )
 
@@ -60,7 +59,7 @@ func (c *correlateCmd) check(args []string) error {
 }
 
 func (c *correlateCmd) run(ctx context.Context, e *env, _ []string) error {
-	cs, err := timeline.Open(ctx, e.casePath)
+	cs, err := e.openCaseForWriting(ctx)
 	if err != nil {
 		return err
 	}
@@ -71,6 +70,7 @@ func (c *correlateCmd) run(ctx context.Context, e *env, _ []string) error {
 	}
 	t := report.NewTable(e.stdout, "RESULT", "COUNT")
 	t.MaxCell = 80
+	t.FreeText(0)
 	t.Row("window", res.Window[0]+" – "+res.Window[1])
 	t.Row("secret reads of inventory secrets", strconv.FormatInt(res.Exposures, 10))
 	t.Row("uses of exposed credentials", strconv.FormatInt(res.Uses, 10))

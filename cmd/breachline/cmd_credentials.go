@@ -55,6 +55,7 @@ func (c *credentialsCmd) run(ctx context.Context, e *env, _ []string) error {
 		[]string{"STATUS", "CREDENTIAL", "OWNER", "FIRST EXPOSURE", "FIRST MISUSE", "MISUSES", "NOVEL IPS", "REVOKED", "SECRETS"},
 		[]string{"credential", "display", "owner", "secret_refs", "status", "first_exposure", "first_misuse",
 			"last_misuse", "misuse_count", "novel_ips", "revoked_at", "derived"})
+	out.FreeText(2, 8) // owner, secrets
 	err = correlate.Credentials(ctx, cs.DB(), c.status, func(x *correlate.CredentialStatus) error {
 		return out.Write(
 			[]string{x.Status, x.Display, deref(x.Owner), shortTime(deref(x.FirstExposure)), shortTime(deref(x.FirstMisuse)),

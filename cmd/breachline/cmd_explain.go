@@ -2,8 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"path/filepath"
+	"io"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -23,7 +24,11 @@ var explainCommand = &command{
 breachline explain --case acme.db 044faf883270be66d39eda14191dd05c`,
 	about: `The cited events (the read, the uses, the revocation…) are listed in time order; below the
 list, each event's original record is read back from its evidence file after re-verifying the
-file's sha256, as breachline show does.`,
+file's sha256, as breachline show does, with every credential value replaced by its handle.
+Each evidence file is read once, however many of its events are cited.
+
+Exits 1, after printing all it can, when a cited event is no longer in the case or an original
+record cannot be shown (evidence moved, changed or truncated).`,
 	new: func() runner { return &explainCmd{} },
 }
 
@@ -72,7 +77,7 @@ func (c *explainCmd) run(ctx context.Context, e *env, args []string) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%d cited events:\n", len(events))
+	fmt.Fprintf(w, "\n%d cited events:\n", len(f.Events))
 	ew := report.NewEventWriter(w, report.Table)
 	for _, ev := range events {
 		if err := ew.Write(ev); err != nil {
@@ -82,26 +87,103 @@ func (c *explainCmd) run(ctx context.Context, e *env, args []string) error {
 	if err := ew.Close(); err != nil {
 		return err
 	}
-	if c.noRecords {
-		return nil
+	missing := missingEvents(f.Events, events)
+	for _, id := range missing {
+		fmt.Fprintf(w, "cited event %s is missing from the case (deleted or altered after correlation)\n", normalize.Printable(id))
 	}
-	for _, ev := range events {
-		fmt.Fprintf(w, "\n== %s %s %s %s (%s@%d)\n", normalize.FormatTime(ev.Time), ev.Source, ev.Action, ev.ID,
-			normalize.Printable(ev.EvidencePath), ev.Offset)
-		path := ev.EvidencePath
-		if c.root != "" && !filepath.IsAbs(path) {
-			path = filepath.Join(c.root, path)
-		}
-		rec, err := ingest.Original(path, ev.EvidenceSHA256, ev.Offset, ev.Length)
-		if err != nil {
-			fmt.Fprintf(w, "(original record not shown: %v)\n", err)
-			continue
-		}
-		if sha256Hex(rec) != ev.RawSHA256 {
-			fmt.Fprintf(w, "(original record not shown: the bytes at the offset no longer hash to the event's raw_sha256)\n")
-			continue
-		}
-		fmt.Fprintln(w, normalize.PrintableText(normalize.CleanString(string(rec))))
+	if len(f.Events) >= citationCap {
+		fmt.Fprintf(w, "\nThe correlator cites at most the first %d events of each kind, and this finding cites %d:\n"+
+			"later ones may be left out (breachline pivot lists them all).\n", citationCap, len(f.Events))
+	}
+	unshown := 0
+	if !c.noRecords {
+		unshown = c.printRecords(e, w, events)
+	}
+	var problems []string
+	if n := len(missing); n > 0 {
+		problems = append(problems, plural(n, "cited event is", "cited events are")+" missing from the case")
+	}
+	if unshown > 0 {
+		problems = append(problems, fmt.Sprintf("%d of %d original records could not be shown", unshown, len(events)))
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// citationCap is how many events of one kind a finding cites at most: the LIMIT in the
+// correlator's rules (timeline/correlate/rules/04_findings.sql). The findings table does not
+// record whether a list was cut, so reaching the cap is the only sign.
+const citationCap = 500
+
+// printRecords prints each event's original record, redacted, below a heading naming where it
+// is, and returns how many could not be shown. Each evidence file is read and its hash verified
+// once, for all the events cited from it.
+func (c *explainCmd) printRecords(e *env, w io.Writer, events []*normalize.Event) (unshown int) {
+	type file struct{ path, sha256 string }
+	byFile := map[file][]int{}
+	var files []file
+	for i, ev := range events {
+		k := file{evidenceFile(c.root, ev.EvidencePath), ev.EvidenceSHA256}
+		if _, ok := byFile[k]; !ok {
+			files = append(files, k)
+		}
+		byFile[k] = append(byFile[k], i)
+	}
+	recs := make([][]byte, len(events))
+	why := make([]string, len(events))
+	for _, k := range files {
+		idx := byFile[k]
+		spans := make([]ingest.Span, len(idx))
+		for j, i := range idx {
+			spans[j] = ingest.Span{Offset: events[i].Offset, Length: events[i].Length}
+		}
+		got, err := ingest.Originals(k.path, k.sha256, spans)
+		for j, i := range idx {
+			switch {
+			case got == nil:
+				why[i] = err.Error()
+			case got[j] == nil:
+				why[i] = fmt.Sprintf("evidence %s ends before the record at offset %d", k.path, spans[j].Offset)
+			case sha256Hex(got[j]) != events[i].RawSHA256:
+				why[i] = "the bytes at the offset no longer hash to the event's raw_sha256"
+			default:
+				recs[i] = got[j]
+			}
+		}
+	}
+	for i, ev := range events {
+		fmt.Fprintf(w, "\n== %s %s %s %s (%s@%d)\n", normalize.FormatTime(ev.Time), ev.Source, normalize.Printable(ev.Action), ev.ID,
+			normalize.Printable(ev.EvidencePath), ev.Offset)
+		if recs[i] == nil {
+			fmt.Fprintf(w, "(original record not shown: %s)\n", normalize.Printable(why[i]))
+			unshown++
+			continue
+		}
+		fmt.Fprintln(w, normalize.PrintableText(e.redactedRecord(recs[i])))
+	}
+	return unshown
+}
+
+// missingEvents returns the cited ids that no event in the case has, in citation order.
+func missingEvents(cited []string, found []*normalize.Event) []string {
+	have := make(map[string]bool, len(found))
+	for _, ev := range found {
+		have[ev.ID] = true
+	}
+	var missing []string
+	for _, id := range cited {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

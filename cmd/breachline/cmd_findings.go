@@ -51,6 +51,7 @@ func (c *findingsCmd) run(ctx context.Context, e *env, _ []string) error {
 	if t := out.Table(); t != nil {
 		t.MaxCell = 110
 	}
+	out.FreeText(3) // the summary; the finding id stays whole
 	n := 0
 	err = correlate.Findings(ctx, cs.DB(), c.filter, func(x *correlate.Finding) error {
 		n++

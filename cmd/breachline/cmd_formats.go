@@ -38,6 +38,7 @@ func (c *formatsCmd) run(_ context.Context, e *env, _ []string) error {
 	if t := out.Table(); t != nil {
 		t.MaxCell = 100
 	}
+	out.FreeText(2)
 	for _, ing := range ings {
 		row := []string{ing.Name(), ing.Version(), ing.Describe()}
 		if err := out.Write(row, row, map[string]string{"name": row[0], "version": row[1], "description": row[2]}); err != nil {
@@ -50,6 +51,7 @@ func (c *formatsCmd) run(_ context.Context, e *env, _ []string) error {
 	fmt.Fprintln(e.stdout, "\nCredential handle schemes:")
 	s := report.NewTable(e.stdout, "SCHEME", "VALUE")
 	s.MaxCell = 100
+	s.FreeText(1)
 	for _, sc := range normalize.Schemes {
 		s.Row(sc.Name, sc.About)
 	}

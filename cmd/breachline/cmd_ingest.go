@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -24,15 +24,22 @@ var ingestCommand = &command{
 	usage:   "[flags] PATH...",
 	example: `breachline ingest --case acme.db logs/cloudtrail/ logs/nginx/access.log.gz
 breachline ingest --case acme.db --format access-log --assume-tz Europe/Berlin odd-name.txt
-breachline ingest --case acme.db --mapping secrets-service.yaml logs/secrets-service/`,
+breachline ingest --case acme.db --mapping secrets-service.yaml logs/secrets-service/
+breachline ingest --case acme.db --reparse --assume-tz Europe/Berlin logs/app.log   # parsed wrongly before`,
 	about: `Each PATH is a file or a directory (read recursively, in sorted order). Files are opened
 read-only, hashed, decompressed when gzipped, and their format detected from the first 64 KiB
 unless --format names it. --mapping FILE adds a mapping (docs/mapping.md) for a log that has no
-parser of its own: its detect rule is tried first, and --format can name it. Every file is stored in one transaction with its custody entry; a file
-whose bytes are already in the case is skipped. Every record becomes an event or a reject with a
-reason: records = events + rejects for each file.
+parser of its own: its detect rule is tried first, and --format can name it. Every file is
+stored in one transaction with its custody entry; a file whose bytes are already in the case is
+skipped, unless --reparse asks to parse it again (with other --format, --assume-tz or --mapping
+settings): that stores a new version of the evidence, and the earlier version's rows are kept as
+superseded (docs/handles.md). Every record becomes an event or a reject with a reason: records =
+events + rejects for each file.
 
-Exits 3 when some inputs could not be read or were of unknown format (the rest were ingested).`,
+Exits 3 when some inputs could not be read, were of unknown format, were passed over (a link to
+a directory, a broken link, a named pipe, socket or device) or gave no event because every
+record was rejected (the rest were ingested), and 1 without creating or changing the case when
+none of them could be read.`,
 	new: func() runner { return &ingestCmd{} },
 }
 
@@ -43,15 +50,18 @@ type ingestCmd struct {
 	assumeTZ    string
 	secretPaths []string
 	maxRecord   int
+	reparse     bool
 	loc         *time.Location
+	locFrom     string // where the zone of --assume-tz Local was read from
 }
 
 func (c *ingestCmd) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.format, "format", "", "force this input format instead of detecting it (see `breachline formats`)")
 	fs.StringVar(&c.mapping, "mapping", "", "a mapping file for a log without a parser of its own (docs/mapping.md)")
-	fs.StringVar(&c.assumeTZ, "assume-tz", "", "time zone for timestamps that carry none, e.g. UTC or Europe/Berlin (never guessed)")
+	fs.StringVar(&c.assumeTZ, "assume-tz", "", "time zone for timestamps that carry none: an IANA name such as Europe/Berlin, or UTC (never guessed); Local is resolved to this machine's zone name")
 	fs.StringArrayVar(&c.secretPaths, "secret-path", nil, "glob of files that hold secrets, for auditd (repeatable), e.g. '/run/secrets/*'")
 	fs.IntVar(&c.maxRecord, "max-record", ingest.DefaultMaxRecord, "largest record in bytes; a longer one is rejected and reading goes on")
+	fs.BoolVar(&c.reparse, "reparse", false, "parse files already in the case again, as a new version of their evidence")
 }
 
 func (c *ingestCmd) check(args []string) error {
@@ -72,11 +82,10 @@ func (c *ingestCmd) check(args []string) error {
 		}
 	}
 	if c.assumeTZ != "" {
-		loc, err := time.LoadLocation(c.assumeTZ)
-		if err != nil {
-			return fmt.Errorf("--assume-tz %q: %w", c.assumeTZ, err)
+		var err error
+		if c.loc, c.locFrom, err = assumeZone(c.assumeTZ); err != nil {
+			return err
 		}
-		c.loc = loc
 	}
 	if c.maxRecord < 1024 {
 		return usagef("--max-record must be at least 1024 bytes")
@@ -87,10 +96,26 @@ func (c *ingestCmd) check(args []string) error {
 func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 	cfg := ingest.Config{
 		Ingesters: c.ingesters,
+		Reparse:   c.reparse,
 		Options:   ingest.Options{MaxRecord: c.maxRecord, AssumeTZ: c.loc, SecretPaths: c.secretPaths},
 	}
 	if c.format != "" {
 		cfg.Force, _ = ingest.Lookup(c.ingesters, c.format)
+	}
+	if c.locFrom != "" {
+		e.note("--assume-tz Local is %s on this machine (from %s)", c.loc, c.locFrom)
+	}
+	// The inputs are looked at before the case is touched: when none can be read there is
+	// nothing to ingest, and no case file is left behind by a mistyped path.
+	inputs := ingest.Expand(paths)
+	if len(inputs.Files) == 0 {
+		for _, r := range inputs.Bad {
+			fmt.Fprintf(e.stderr, "error: %v\n", r.Err)
+		}
+		if len(inputs.Bad) == 0 {
+			return fmt.Errorf("no evidence files under %s", strings.Join(paths, ", "))
+		}
+		return errors.New("nothing ingested: no input could be read")
 	}
 	defer tuneGC()()
 	cs, err := openOrCreate(ctx, e)
@@ -99,7 +124,6 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 	}
 	defer cs.Close()
 
-	inputs := ingest.Expand(paths)
 	bulk, err := cs.BeginBulk(ctx, inputs.Bytes)
 	if err != nil {
 		return err
@@ -123,15 +147,20 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 }
 
 func openOrCreate(ctx context.Context, e *env) (*timeline.Case, error) {
-	if _, err := os.Stat(e.casePath); errors.Is(err, os.ErrNotExist) {
-		return createCase(ctx, e, "")
+	exists, err := checkCaseFile(ctx, e.casePath)
+	if err != nil {
+		return nil, err
 	}
-	return timeline.Open(ctx, e.casePath)
+	if !exists {
+		return createCase(ctx, e, "", nil)
+	}
+	return e.withKey(timeline.Open(ctx, e.casePath))
 }
 
 func printIngestSummary(e *env, results []ingest.Result) {
 	t := report.NewTable(e.stdout, "PATH", "FORMAT", "SHA256", "RECORDS", "EVENTS", "REJECTS", "STATUS")
 	t.MaxCell = 0
+	t.FreeText(6) // the status; the path stays whole, it is what rejects --evidence takes
 	var events, rejects int64
 	for _, r := range results {
 		short := r.SHA256
@@ -142,7 +171,7 @@ func printIngestSummary(e *env, results []ingest.Result) {
 		case r.Err != nil:
 			t.Row(r.Path, "", short, "", "", "", "not ingested")
 		case r.DuplicateOf != "":
-			t.Row(r.Path, "", short, "", "", "", "already in case (as "+r.DuplicateOf+")")
+			t.Row(r.Path, "", short, "", "", "", "already in case (as "+r.DuplicateOf+"; --reparse parses it again)")
 		default:
 			ev := r.Evidence
 			status := "ok"
@@ -151,6 +180,15 @@ func printIngestSummary(e *env, results []ingest.Result) {
 			}
 			if ev.Format == "" {
 				status = "empty"
+			}
+			if r.Failed != "" {
+				status = "failed"
+				if !ev.Complete {
+					status = "failed, incomplete"
+				}
+			}
+			if ev.Version > 1 {
+				status += fmt.Sprintf(" (version %d)", ev.Version)
 			}
 			t.Row(r.Path, ev.Format, short, strconv.FormatInt(ev.Records, 10), strconv.FormatInt(ev.Events, 10),
 				strconv.FormatInt(ev.Rejects, 10), status)
@@ -162,6 +200,9 @@ func printIngestSummary(e *env, results []ingest.Result) {
 	for _, r := range results {
 		if r.Err != nil {
 			fmt.Fprintf(e.stderr, "error: %v\n", r.Err)
+		}
+		if r.Failed != "" {
+			fmt.Fprintf(e.stderr, "error: %s: %s (its rejects are stored: breachline rejects --evidence %s)\n", r.Path, r.Failed, r.Path)
 		}
 		if r.Evidence != nil {
 			for _, n := range r.Evidence.Notes {

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/breachline/breachline/report"
-	"github.com/breachline/breachline/timeline"
 	"github.com/breachline/breachline/timeline/correlate"
 )
 
@@ -61,7 +60,7 @@ func (c *inventoryCmd) check(args []string) error {
 
 func (c *inventoryCmd) run(ctx context.Context, e *env, args []string) error {
 	if args[0] == "import" {
-		cs, err := timeline.Open(ctx, e.casePath)
+		cs, err := e.openCaseForWriting(ctx)
 		if err != nil {
 			return err
 		}
@@ -81,6 +80,7 @@ func (c *inventoryCmd) run(ctx context.Context, e *env, args []string) error {
 	out := report.NewRecords(e.stdout, c.out.get(),
 		[]string{"SECRET", "CREDENTIAL", "OWNER", "KIND", "CONSUMERS", "REVOKED"},
 		[]string{"secret_ref", "credential", "display", "owner", "kind", "scopes", "data_categories", "consumers", "revoked_at"})
+	out.FreeText(2, 3, 4) // owner, kind, consumers; secret refs and credentials stay whole
 	err = correlate.Inventory(ctx, cs.DB(), func(r *correlate.InventoryRow) error {
 		consumers := strings.Join(r.Consumers, ";")
 		return out.Write(

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/breachline/breachline/timeline"
 	"github.com/breachline/breachline/timeline/correlate"
 )
 
@@ -34,7 +33,7 @@ func (c *iocCmd) check(args []string) error {
 }
 
 func (c *iocCmd) run(ctx context.Context, e *env, args []string) error {
-	cs, err := timeline.Open(ctx, e.casePath)
+	cs, err := e.openCaseForWriting(ctx)
 	if err != nil {
 		return err
 	}

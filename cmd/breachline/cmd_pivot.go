@@ -69,7 +69,11 @@ func (c *pivotCmd) run(ctx context.Context, e *env, _ []string) error {
 		return err
 	}
 	defer cs.Close()
-	cond, args, _ := correlate.PivotCondition(c.kind, c.value)
+	value := c.value
+	if c.kind == correlate.PivotCredential {
+		value = e.key.Keyed(value)
+	}
+	cond, args, _ := correlate.PivotCondition(c.kind, value)
 	format := c.out.get()
 	limit := c.limit
 	if limit < 0 {

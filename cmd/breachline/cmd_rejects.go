@@ -56,6 +56,7 @@ func (c *rejectsCmd) run(ctx context.Context, e *env, _ []string) error {
 	out := report.NewRecords(e.stdout, c.out.get(),
 		[]string{"EVIDENCE", "LINE", "OFFSET", "LENGTH", "REASON", "SNIPPET"},
 		[]string{"evidence_sha256", "evidence_path", "offset", "length", "line", "reason", "snippet"})
+	out.FreeText(4, 5) // reason, snippet; the path stays whole, it is what --evidence takes
 	err = cs.Rejects(ctx, c.evidence, c.limit, func(r *normalize.Reject) error {
 		line := ""
 		if r.Line > 0 {

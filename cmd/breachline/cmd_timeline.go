@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/breachline/breachline/ingest/all"
 	"github.com/breachline/breachline/normalize"
 	"github.com/breachline/breachline/report"
 	"github.com/breachline/breachline/timeline"
@@ -70,12 +73,12 @@ func (c *timelineCmd) check(args []string) error {
 	}
 	for _, cat := range c.categories {
 		if !normalize.Category(cat).Valid() {
-			return usagef("--category %q is not a category (known: %s)", cat, categoryNames())
+			return usagef("--category: unknown category %q (known: %s)", cat, categoryNames())
 		}
 	}
 	if c.credential != "" {
 		if err := normalize.CheckHandle(c.credential); err != nil {
-			return usagef("--credential: %v (handles look like aws-key-id:AKIA… or sha256:<64 hex>)", err)
+			return usagef("--credential: %v (handles look like aws-key-id:AKIA… or case-hmac:<64 hex>; a sha256:<64 hex> of the raw value is turned into the case's handle)", err)
 		}
 	}
 	c.filter = f
@@ -88,6 +91,37 @@ func categoryNames() string {
 		names[i] = string(c)
 	}
 	return strings.Join(names, ", ")
+}
+
+// checkSources refuses a --source that names no source: a typo would otherwise print an empty
+// timeline that reads as "nothing happened". The known sources are the formats breachline reads
+// and those of the case's evidence, which include the names of mapping files (ingest --mapping).
+func checkSources(ctx context.Context, cs *timeline.Case, sources []string) error {
+	if len(sources) == 0 {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, ing := range all.Ingesters() {
+		known[ing.Name()] = true
+	}
+	for _, s := range sources {
+		if known[s] {
+			continue
+		}
+		rows, err := cs.Evidence(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.Format != "" {
+				known[r.Format] = true
+			}
+		}
+		if !known[s] {
+			return usagef("--source: unknown source %q (known: %s)", s, strings.Join(slices.Sorted(maps.Keys(known)), ", "))
+		}
+	}
+	return nil
 }
 
 // parseWhen reads a --since/--until value.
@@ -109,7 +143,13 @@ func (c *timelineCmd) run(ctx context.Context, e *env, _ []string) error {
 		return err
 	}
 	defer cs.Close()
+	if err := checkSources(ctx, cs, c.sources); err != nil {
+		return err
+	}
 	f := c.filter
+	// A sha256 of the raw value (from a platform's records, say) names the same credential as
+	// the case's keyed handle of it.
+	f.Credential = e.key.Keyed(f.Credential)
 	format := c.out.get()
 	f.Limit = c.limit
 	if f.Limit < 0 {

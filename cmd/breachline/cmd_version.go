@@ -35,8 +35,17 @@ func (c *versionCmd) run(_ context.Context, e *env, _ []string) error {
 	return nil
 }
 
-// version is the module version from the build info, or the VCS revision of a development build.
+// buildVersion is set by `make build` (-ldflags -X main.buildVersion=…) from git describe.
+var buildVersion string
+
+// version says which breachline this is, for custody entries and `breachline version`: the
+// version make stamped, else the module version Go derives from the VCS state at build time
+// (a tag, or a pseudo-version naming the commit, +dirty for a modified tree), else the VCS
+// revision, else "devel" (go test and go run binaries carry none of these).
 func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "(unknown)"
@@ -44,10 +53,21 @@ func version() string {
 	if v := bi.Main.Version; v != "" && v != "(devel)" {
 		return v
 	}
+	rev, dirty := "", false
 	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			return "devel-" + s.Value[:12]
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
 		}
+	}
+	if len(rev) >= 12 {
+		v := "devel-" + rev[:12]
+		if dirty {
+			v += "+dirty"
+		}
+		return v
 	}
 	return "devel"
 }

@@ -36,7 +36,9 @@ type env struct {
 	globals
 	stdout, stderr       io.Writer
 	stdoutTTY, stderrTTY bool
-	argv                 []string
+	// key is the open case's handle key (nil before one is open).
+	key  *normalize.HandleKey
+	argv []string
 }
 
 func newEnv(g *globals, stdout, stderr io.Writer, argv []string) *env {
@@ -56,12 +58,18 @@ func (e *env) actor() timeline.Actor {
 			name = "unknown"
 		}
 	}
-	// The command line goes into the custody log; a token typed on it must not.
+	// The command line goes into the custody log; a token typed on it must not. Its handles are
+	// the case's; before a case is open (never, for a command that records) a throwaway key
+	// still keeps the value out.
+	key := e.key
+	if key == nil {
+		key, _ = normalize.GenerateHandleKey()
+	}
 	args := make([]string, len(e.argv))
 	for i, a := range e.argv {
-		args[i], _ = normalize.Redact(a)
+		args[i], _ = key.Redact(a)
 	}
-	return timeline.Actor{Examiner: name, Args: args}
+	return timeline.Actor{Examiner: name, Args: args, Tool: "breachline " + version()}
 }
 
 // note prints a message for the examiner on stderr unless --quiet.
@@ -73,7 +81,31 @@ func (e *env) note(format string, a ...any) {
 
 // openCase opens the case for reading.
 func (e *env) openCase(ctx context.Context) (*timeline.Case, error) {
-	return timeline.OpenReadOnly(ctx, e.casePath)
+	if _, err := checkCaseShape(e.casePath); err != nil {
+		return nil, err
+	}
+	return e.withKey(timeline.OpenReadOnly(ctx, e.casePath))
+}
+
+// withKey keeps the opened case's handle key, for what the command prints or records.
+func (e *env) withKey(cs *timeline.Case, err error) (*timeline.Case, error) {
+	if err != nil {
+		return nil, err
+	}
+	if e.key, err = cs.HandleKey(context.Background()); err != nil {
+		cs.Close()
+		return nil, err
+	}
+	return cs, nil
+}
+
+// openCaseForWriting opens an existing case to change it, after making sure the file is one: a
+// foreign SQLite database must not be switched to WAL or given breachline's tables.
+func (e *env) openCaseForWriting(ctx context.Context) (*timeline.Case, error) {
+	if _, err := checkCaseFile(ctx, e.casePath); err != nil {
+		return nil, err
+	}
+	return e.withKey(timeline.Open(ctx, e.casePath))
 }
 
 // formatFlag is the --format flag of commands that print data.

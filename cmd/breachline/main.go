@@ -46,7 +46,7 @@ type runner interface {
 var commands = []*command{
 	initCommand, ingestCommand, formatsCommand, evidenceCommand, rejectsCommand, timelineCommand,
 	showCommand, inventoryCommand, iocCommand, correlateCommand, findingsCommand, credentialsCommand,
-	explainCommand, pivotCommand, custodyCommand, versionCommand,
+	explainCommand, pivotCommand, custodyCommand, migrateCommand, handleKeyCommand, versionCommand,
 }
 
 // usageError marks a mistake in the command line (exit 2).
@@ -55,7 +55,7 @@ type usageError struct{ error }
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
 // errPartial marks a run that did part of its work (exit 3); the details were already printed.
-var errPartial = errors.New("some inputs were not ingested")
+var errPartial = errors.New("some inputs were not ingested or gave no event")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -149,8 +149,8 @@ Commands:
 Every command takes --case PATH (default ./case.db). Run "breachline <command> --help" for its flags
 and an example.
 
-Exit codes: 0 ok, 1 error, 2 usage error, 3 partial (some inputs unreadable or of unknown format;
-the rest were ingested).
+Exit codes: 0 ok, 1 error, 2 usage error, 3 partial (some inputs unreadable, of unknown format,
+passed over, or with every record rejected; the rest were ingested).
 `)
 }
 

@@ -5,13 +5,16 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	_ "time/tzdata" // --assume-tz Europe/Berlin in the scripts, whatever zoneinfo the machine has
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -90,6 +93,32 @@ func TestScripts(t *testing.T) {
 				if got != want {
 					ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 				}
+			},
+			// sqlitedb FILE: create an SQLite database that is not a breachline case.
+			"sqlitedb": func(ts *testscript.TestScript, neg bool, args []string) {
+				db, err := sql.Open("sqlite3", ts.MkAbs(args[0]))
+				ts.Check(err)
+				_, err = db.Exec("CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES('not a case')")
+				ts.Check(err)
+				ts.Check(db.Close())
+			},
+			// tamper FILE SQL: change a case file behind breachline's back, as someone with the
+			// file could (the custody triggers only guard the custody table).
+			"tamper": func(ts *testscript.TestScript, neg bool, args []string) {
+				db, err := sql.Open("sqlite3", ts.MkAbs(args[0]))
+				ts.Check(err)
+				_, err = db.Exec(strings.Join(args[1:], " "))
+				ts.Check(err)
+				ts.Check(db.Close())
+			},
+			// sqlvar FILE VAR SQL: set VAR to the one value SQL selects from the case file.
+			"sqlvar": func(ts *testscript.TestScript, neg bool, args []string) {
+				db, err := sql.Open("sqlite3", ts.MkAbs(args[0])+"?mode=ro")
+				ts.Check(err)
+				var v string
+				ts.Check(db.QueryRow(strings.Join(args[2:], " ")).Scan(&v))
+				ts.Check(db.Close())
+				ts.Setenv(args[1], v)
 			},
 			// sha256 FILE VAR: set VAR to FILE's hex sha256.
 			"sha256": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,55 +13,134 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestPlantedSecretsAppearNowhere plants known tokens in evidence of every format in
-// testdata/secrets, runs the commands an examiner runs, and requires that no token appears in the
-// case file or in any output: secrets become handles before anything is stored or printed.
-func TestPlantedSecretsAppearNowhere(t *testing.T) {
+// plantedCase is a case built from testdata/secrets: evidence with known tokens planted in it
+// (evidence/), a secrets inventory that lists one of them raw, and an indicator, correlated so
+// that findings cite events whose original records hold the tokens.
+type plantedCase struct {
+	t      *testing.T
+	path   string
+	tokens []string
+	// out collects the stdout and stderr of every command run with collect.
+	out bytes.Buffer
+}
+
+func newPlantedCase(t *testing.T, dir, evidenceDir string) *plantedCase {
 	raw, err := os.ReadFile("testdata/secrets/tokens.txt")
 	require.NoError(t, err)
-	tokens := strings.Fields(string(raw))
-	require.NotEmpty(t, tokens)
-
-	dir := t.TempDir()
-	casePath := filepath.Join(dir, "case.db")
-	inputs, err := filepath.Glob("testdata/secrets/*")
+	pc := &plantedCase{t: t, path: filepath.Join(dir, "case.db"), tokens: strings.Fields(string(raw))}
+	require.NotEmpty(t, pc.tokens)
+	evidence, err := filepath.Glob(filepath.Join(evidenceDir, "*"))
 	require.NoError(t, err)
-	var evidence []string
-	for _, in := range inputs {
-		if filepath.Base(in) != "tokens.txt" {
-			evidence = append(evidence, in)
-		}
-	}
-	ctx := context.Background()
-	var out bytes.Buffer
-	run := func(args ...string) {
-		var stdout, stderr bytes.Buffer
-		code := Main(ctx, append(args, "--case", casePath), &stdout, &stderr)
-		require.LessOrEqual(t, code, exitPartial, "%v: %s", args, stderr.String())
-		out.Write(stdout.Bytes())
-		out.Write(stderr.Bytes())
-	}
-	run(append([]string{"ingest"}, evidence...)...)
-	for _, f := range []string{"table", "jsonl", "csv"} {
-		run("timeline", "--format", f, "--limit", "0")
-		run("evidence", "--format", f)
-		run("rejects", "--format", f)
-		run("custody", "--format", f)
-	}
-	require.NotZero(t, out.Len())
+	require.NotEmpty(t, evidence)
+	pc.collect(exitOK, append([]string{"ingest"}, evidence...)...)
+	pc.collect(exitOK, "inventory", "import", "testdata/secrets/inventory.csv")
+	pc.collect(exitOK, "ioc", "import", "testdata/secrets/iocs.csv")
+	pc.collect(exitOK, "correlate")
+	return pc
+}
 
+// run runs a command on the case and requires exit code want: a command that fails where it
+// should not is a failure even when it prints nothing secret.
+func (pc *plantedCase) run(want int, args ...string) (stdout, stderr string) {
+	pc.t.Helper()
+	var o, e bytes.Buffer
+	code := Main(context.Background(), append(args, "--case", pc.path), &o, &e)
+	require.Equal(pc.t, want, code, "%v exited %d: %s", args, code, e.String())
+	return o.String(), e.String()
+}
+
+// collect is run, keeping the output for the check for planted tokens.
+func (pc *plantedCase) collect(want int, args ...string) string {
+	pc.t.Helper()
+	o, e := pc.run(want, args...)
+	pc.out.WriteString(o)
+	pc.out.WriteString(e)
+	return o
+}
+
+// ids returns the "id" of every JSON line of out.
+func ids(t *testing.T, out string) []string {
+	var ids []string
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var v struct{ ID string }
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &v))
+		ids = append(ids, v.ID)
+	}
+	return ids
+}
+
+// TestPlantedSecretsAppearNowhere runs every command that prints on a case built from evidence
+// with planted tokens, in every output form, and requires that no token appears in the case file
+// or in any output: secrets become handles before anything is stored or printed, and original
+// records read back from the evidence are redacted the same way. Only show --raw prints the
+// exact bytes, and it says so on stderr.
+func TestPlantedSecretsAppearNowhere(t *testing.T) {
+	dir := t.TempDir()
+	pc := newPlantedCase(t, dir, "testdata/secrets/evidence")
+
+	events := ids(t, pc.collect(exitOK, "timeline", "--format", "jsonl"))
+	findings := ids(t, pc.collect(exitOK, "findings", "--format", "jsonl"))
+	require.NotEmpty(t, events)
+	require.NotEmpty(t, findings)
+	var cred struct{ Credential string }
+	require.NoError(t, json.Unmarshal([]byte(strings.SplitN(pc.collect(exitOK, "credentials", "--format", "jsonl"), "\n", 2)[0]), &cred))
+	require.NotEmpty(t, cred.Credential)
+
+	for _, f := range []string{"table", "jsonl", "csv"} {
+		pc.collect(exitOK, "timeline", "--format", f, "--limit", "0")
+		pc.collect(exitOK, "evidence", "--format", f)
+		pc.collect(exitOK, "rejects", "--format", f)
+		pc.collect(exitOK, "custody", "--format", f)
+		pc.collect(exitOK, "findings", "--format", f)
+		pc.collect(exitOK, "credentials", "--format", f)
+		pc.collect(exitOK, "inventory", "list", "--format", f)
+		pc.collect(exitOK, "formats", "--format", f)
+		pc.collect(exitOK, "pivot", "--ip", "203.0.113.7", "--format", f)
+		pc.collect(exitOK, "pivot", "--credential", cred.Credential, "--format", f)
+		pc.collect(exitOK, "pivot", "--principal", "arn:aws:iam::1:user/a", "--format", f)
+		pc.collect(exitOK, "pivot", "--secret", "aws-sm:prod/hub-token", "--format", f)
+	}
+	cited := false
+	for _, id := range findings {
+		out := pc.collect(exitOK, "explain", id)
+		cited = cited || strings.Contains(out, "access_token=")
+		pc.collect(exitOK, "explain", "--no-records", id)
+	}
+	require.True(t, cited, "some finding must cite a record that held a planted token")
+	for _, id := range events {
+		pc.collect(exitOK, "show", id)
+	}
+	// A token typed on the command line is not echoed back either.
+	for _, tok := range pc.tokens {
+		pc.collect(exitUsage, "timeline", "--credential", tok)
+		pc.collect(exitOK, "timeline", "--contains", tok)
+	}
+
+	raw, stderr := pc.run(exitOK, "show", "--raw", "-q", events[len(events)-1])
+	require.NotEmpty(t, raw)
+	require.Contains(t, stderr, "warning: --raw prints the record exactly as logged; the output may contain credentials",
+		"--raw warns, even with -q")
+
+	out := pc.out.String()
+	require.NotZero(t, len(out))
 	var files []string
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		files = append(files, filepath.Join(dir, e.Name())) // the case, and a WAL if one is left
 	}
-	for _, tok := range tokens {
-		require.NotContains(t, out.String(), tok, "a planted token reached the output")
+	for _, tok := range pc.tokens {
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, tok) {
+				t.Fatalf("planted token %q reached the output:\n%s", tok, line)
+			}
+		}
 		for _, f := range files {
 			b, err := os.ReadFile(f)
 			require.NoError(t, err)
 			require.False(t, bytes.Contains(b, []byte(tok)), "planted token %q is in %s", tok, f)
 		}
 	}
-	require.Contains(t, out.String(), "sha256:", "tokens must be replaced by handles, not dropped")
+	require.Regexp(t, `access_token=case-hmac:[0-9a-f]{64}`, out, "tokens must be replaced by handles, not dropped")
 }

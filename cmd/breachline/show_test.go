@@ -39,7 +39,7 @@ func TestShowReverifiesTheEvidence(t *testing.T) {
 	human, _, code := run("show", ev.ID)
 	require.Zero(t, code)
 	require.Contains(t, human, "(verified)")
-	require.Contains(t, human, "original record:")
+	require.Contains(t, human, "original record (credentials replaced by handles")
 
 	require.NoError(t, os.WriteFile(evidence, []byte("\n"+strings.Replace(record, "203.0.113.7", "203.0.113.8", 1)+"\n"), 0o644))
 	_, stderr, code = run("show", ev.ID)

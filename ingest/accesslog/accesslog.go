@@ -26,7 +26,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.0.0" }
+func (Ingester) Version() string { return "1.1.0" }
 
 // detectLines is how many of the first non-blank lines Detect reads.
 const detectLines = 4
@@ -79,7 +79,7 @@ var bom = []byte("\xef\xbb\xbf")
 // Ingest implements ingest.Ingester.
 func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
 	sc := linerec.New(src, src.MaxRecord)
-	var p parser
+	p := parser{key: src.Key}
 	var ev normalize.Event
 	// The core copies what it keeps of an event before Event returns, so one attrs map serves
 	// every line.

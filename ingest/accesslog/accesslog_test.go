@@ -18,7 +18,7 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	ingesttest.Golden(t, New(), "testdata", ingest.Options{})
+	ingesttest.Golden(t, New(), "testdata", ingest.Options{}, ingesttest.Lines)
 }
 
 // TestGoldenAssumeTZ reads Apache's zoneless %{…}t timestamps in the zone the examiner names,
@@ -26,7 +26,7 @@ func TestGolden(t *testing.T) {
 func TestGoldenAssumeTZ(t *testing.T) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	require.NoError(t, err)
-	ingesttest.Golden(t, New(), "testdata/assume-tz", ingest.Options{AssumeTZ: berlin})
+	ingesttest.Golden(t, New(), "testdata/assume-tz", ingest.Options{AssumeTZ: berlin}, ingesttest.Lines)
 }
 
 func TestDetect(t *testing.T) {
@@ -133,13 +133,13 @@ func TestPlantedCredentialsNeverStored(t *testing.T) {
 	// Nor any part of one: every planted value carries the marker.
 	require.NotContains(t, string(all), "PLANTED")
 	for _, h := range []string{
-		normalize.TokenHandle("PLANTEDaccessTok3n0123456789abcdef"),
-		normalize.TokenHandle("PLANTEDapiKey9f8e7d6c5b4a3f2e1d"),
-		normalize.TokenHandle(planted[2]),
-		normalize.TokenHandle("hf_PLANTEDhuggingFaceTok3nAbCdEfGhIjKlMn"),
-		normalize.TokenHandle("PLANTED+percent/encoded="), // the handle of the token the user holds
-		normalize.TokenHandle("PLANTEDfirstTok3n111"),
-		normalize.TokenHandle("PLANTEDgzipApiKey00000000001"),
+		ingesttest.Key.Token("PLANTEDaccessTok3n0123456789abcdef"),
+		ingesttest.Key.Token("PLANTEDapiKey9f8e7d6c5b4a3f2e1d"),
+		ingesttest.Key.Token(planted[2]),
+		ingesttest.Key.Token("hf_PLANTEDhuggingFaceTok3nAbCdEfGhIjKlMn"),
+		ingesttest.Key.Token("PLANTED+percent/encoded="), // the handle of the token the user holds
+		ingesttest.Key.Token("PLANTEDfirstTok3n111"),
+		ingesttest.Key.Token("PLANTEDgzipApiKey00000000001"),
 	} {
 		require.Contains(t, string(all), `"credential":"`+h+`"`)
 	}
@@ -181,6 +181,13 @@ func TestCancel(t *testing.T) {
 	err = New().Ingest(ctx, &ingest.Source{Reader: bytes.NewReader(b)}, em)
 	require.ErrorIs(t, err, context.Canceled)
 	require.Zero(t, em.events+em.rejects)
+}
+
+// TestCorpusCoverage: events and rejects account for every byte of the shared corpus's files
+// but their container syntax.
+func TestCorpusCoverage(t *testing.T) {
+	ingesttest.CorpusCoverage(t, New(), "nginx", ingest.Options{}, ingesttest.Lines)
+	ingesttest.CorpusCoverage(t, New(), "apache", ingest.Options{}, ingesttest.Lines)
 }
 
 func FuzzIngest(f *testing.F) {

@@ -65,7 +65,7 @@ func (p *parser) toEvent(ev *normalize.Event, assume *time.Location) (reason str
 			// The query is kept as logged: the core replaces its credentials by handles and marks
 			// attrs.query redacted. The first handle is the credential the request presented.
 			ev.SetAttr(attrQuery, query)
-			if _, handles := normalize.Redact(query); len(handles) > 0 {
+			if _, handles := p.key.Redact(query); len(handles) > 0 {
 				ev.Credential = handles[0]
 			}
 		}

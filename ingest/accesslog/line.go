@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/breachline/breachline/normalize"
 )
 
 // fields are one line's parts, as substrings of the line with the servers' escapes still in
@@ -29,6 +31,7 @@ type fields struct {
 type parser struct {
 	f     fields
 	items []string
+	key   *normalize.HandleKey // the case's, for the handle of the credential a query presents
 }
 
 // parse splits one line into p.f. The grammar is the one Apache's common, combined,

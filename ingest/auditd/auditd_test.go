@@ -18,7 +18,8 @@ import (
 var opts = ingest.Options{MaxRecord: 4096, SecretPaths: []string{"/run/secrets/*", "*.env"}}
 
 func TestGolden(t *testing.T) {
-	ingesttest.Golden(t, New(), "testdata", opts)
+	// An event owns the lines attrs.lines lists, beyond its record's first run of lines.
+	ingesttest.Golden(t, New(), "testdata", opts, ingesttest.Layout{Owns: ingesttest.AttrSpans("lines")})
 }
 
 func TestDetect(t *testing.T) {
@@ -81,6 +82,12 @@ func TestCategories(t *testing.T) {
 	require.Equal(t, normalize.Admin, got["ADD_USER"])
 	require.Equal(t, normalize.SecretRead, got["openat"])
 	require.Equal(t, normalize.Process, got["connect"])
+}
+
+// TestCorpusCoverage: events and rejects account for every byte of the shared corpus's files
+// but their container syntax.
+func TestCorpusCoverage(t *testing.T) {
+	ingesttest.CorpusCoverage(t, New(), "auditd", ingest.Options{SecretPaths: opts.SecretPaths}, ingesttest.Layout{Owns: ingesttest.AttrSpans("lines")})
 }
 
 func FuzzIngest(f *testing.F) {

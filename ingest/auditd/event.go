@@ -126,19 +126,22 @@ func (b *builder) sort() parts {
 }
 
 // reassembly records how the event's lines were joined: why it was closed, whether EOE was
-// missing where the file has them, where its lines are when other lines lie between them, and
-// which earlier event it continues.
+// missing where the file has them, where its lines are ([offset, length] each) when other lines
+// lie between them (the event's record then holds only its first lines), and which earlier
+// event it continues.
 func (b *builder) reassembly(g *group, ev *normalize.Event) {
 	ev.SetAttr("closed_by", g.closedBy)
 	if g.incomplete {
 		ev.SetAttr("incomplete", true)
 	}
 	if g.split {
-		offs := make([]int64, len(g.members))
+		lines := make([]any, len(g.members))
+		pairs := make([]any, 2*len(g.members)) // one allocation for all the pairs
 		for i, m := range g.members {
-			offs[i] = m.off
+			pairs[2*i], pairs[2*i+1] = m.off, m.n
+			lines[i] = pairs[2*i : 2*i+2 : 2*i+2]
 		}
-		ev.SetAttr("lines", offs)
+		ev.SetAttr("lines", lines)
 	}
 	if g.continues >= 0 {
 		ev.SetAttr("continues", g.continues)

@@ -17,10 +17,13 @@ import (
 // events of each other, so the window joins them however they interleave, and it is counted in
 // events, so the result does not depend on how fast the file is read or when it was written.
 //
-// One event is one record of the evidence: it becomes exactly one event or one reject, and its
-// record spans its first line to its last. Records are handed to the core in order of their first
-// line (offsets never go back), so an event that completes early waits for the open ones that
-// began before it. Memory holds only what is waiting, and is bounded: when the bytes or the
+// One event is one record of the evidence: it becomes exactly one event or one reject. Its record
+// (offset and length, the bytes raw_sha256 hashes and `show` prints) is its first run of adjacent
+// lines, which for an event written without interruption is all of it; when lines of other events
+// lie between its own, the record stops before the first of them, so that it never holds bytes
+// of another event, and attrs.lines gives the offset and length of every one of its lines. Records
+// are handed to the core in order of their first line (offsets never go back), so an event that
+// completes early waits for the open ones that began before it. Memory holds only what is waiting, and is bounded: when the bytes or the
 // records waiting exceed their limits the oldest open event is closed early, and a note says so.
 
 // Limits of reassembly; the assembler's copies can be lowered by tests.
@@ -75,6 +78,7 @@ type group struct {
 type member struct {
 	off int64
 	n   int64
+	seq int64 // the line's number among the non-blank lines, to tell adjacent lines
 }
 
 // assembler groups lines into events and hands them to the emitter in stream order.
@@ -147,7 +151,7 @@ func (a *assembler) add(l line) {
 		if g.last != a.lines-1 {
 			g.split = true
 		}
-		g.members = append(g.members, member{l.off, l.n})
+		g.members = append(g.members, member{l.off, l.n, a.lines})
 		g.end, g.last, g.bytes = l.off+l.n, a.lines, g.bytes+l.n
 	}
 	if t := h.typ.in(l.raw); string(t) == "SYSCALL" || string(t) == "URINGOP" {
@@ -179,7 +183,7 @@ func (a *assembler) begin(l line) *group {
 		key: string(a.keyBuf), first: l.off, end: l.off + l.n, line: l.no, gen: a.gen,
 		members: make([]member, 1, 8), bytes: l.n, last: a.lines, open: true, continues: -1,
 	}
-	g.members[0] = member{l.off, l.n}
+	g.members[0] = member{l.off, l.n, a.lines}
 	a.groups[g.key] = g
 	a.queue.push(g)
 	for o := a.order.front(); o != nil; o = a.order.front() {
@@ -280,14 +284,26 @@ func (a *assembler) send(g *group) {
 		}
 		return
 	}
-	rec.Raw = a.w.bytes(g.first, g.end-g.first)
+	span := a.w.bytes(g.first, g.end-g.first)
+	rec.Length = g.run()
+	rec.Raw = span[:rec.Length]
 	var ev normalize.Event
-	if why := a.build.event(g, rec.Raw, &ev); why != "" {
+	if why := a.build.event(g, span, &ev); why != "" {
 		a.emit.Reject(rec, why)
 		return
 	}
 	a.emit.Event(rec, &ev)
 	g.members = nil // the key stays for late records; the lines are no longer needed
+}
+
+// run returns the length of the event's first run of adjacent lines, from its first line to the
+// end of the last line before a line of something else: the bytes that are the event's alone.
+func (g *group) run() int64 {
+	end := g.members[0].off + g.members[0].n
+	for i := 1; i < len(g.members) && g.members[i].seq == g.members[i-1].seq+1; i++ {
+		end = g.members[i].off + g.members[i].n
+	}
+	return end - g.first
 }
 
 // notes tells the examiner how reassembly went where it was not clean.

@@ -111,6 +111,29 @@ func TestWindowClosesAndLateRecordContinues(t *testing.T) {
 	require.Len(t, r.events[0].Attrs["lines"], 2)
 }
 
+// TestRecordHoldsOnlyTheEventsLines: an event's record (what raw_sha256 hashes and show prints)
+// is its first run of adjacent lines and never a line of another event; attrs.lines gives every
+// line of an interleaved event. Blank lines do not interrupt a run.
+func TestRecordHoldsOnlyTheEventsLines(t *testing.T) {
+	l := []string{sc(1), pa(1, "/a"), sc(2), pa(1, "/b"), pa(2, "/c"), "\n", sc(3), "\n", pa(3, "/d")}
+	data := strings.Join(l, "")
+	off := make([]int64, len(l))
+	for i := 1; i < len(l); i++ {
+		off[i] = off[i-1] + int64(len(l[i-1]))
+	}
+	n := func(i int) int64 { return int64(len(l[i])) - 1 } // without its newline
+	r := run(t, data, ingest.Options{}, limits{})
+	require.Len(t, r.events, 3)
+	type span struct{ off, n int64 }
+	got := func(e normalize.Event) span { return span{e.Offset, e.Length} }
+	require.Equal(t, span{off[0], off[1] + n(1) - off[0]}, got(r.events[0]), "its first two lines, not the other event's after them")
+	require.Equal(t, []any{[]any{off[0], n(0)}, []any{off[1], n(1)}, []any{off[3], n(3)}}, r.events[0].Attrs["lines"])
+	require.Equal(t, span{off[2], n(2)}, got(r.events[1]))
+	require.Equal(t, []any{[]any{off[2], n(2)}, []any{off[4], n(4)}}, r.events[1].Attrs["lines"])
+	require.Equal(t, span{off[6], off[8] + n(8) - off[6]}, got(r.events[2]), "blank lines between its lines are no other event's")
+	require.Nil(t, r.events[2].Attrs["lines"])
+}
+
 func TestEOEClosesAndIncompleteIsNoted(t *testing.T) {
 	data := sc(1) + sc(2) + pa(2, "/a") + eoe(2) + pa(1, "/b") + eoe(1) + sc(3) + pa(3, "/c") + eoe(9)
 	r := run(t, data, ingest.Options{}, limits{})

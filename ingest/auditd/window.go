@@ -11,8 +11,8 @@ import (
 
 // window reads the stream line by line and keeps every byte from the oldest record still waiting
 // to be emitted up to the read position. An audit event is assembled from lines that may lie far
-// apart, and its evidence is the exact span from its first line to its last, which must still be
-// in memory when the event is complete. linerec cannot do this: it forgets a line once the next
+// apart, and every one of them must still be in memory when the event is complete, to be read
+// and to give the event its record's bytes. linerec cannot do this: it forgets a line once the next
 // one is read. Apart from that the lines are linerec's: terminators (\n, \r\n) are not part of a
 // line, blank lines are skipped, and a line over the limit is reported, not kept.
 type window struct {

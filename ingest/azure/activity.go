@@ -116,7 +116,7 @@ func (r *record) resourceLog(ev *normalize.Event, id *identityObject) {
 	ev.SetAttr("uri", uri)
 	if ev.Credential == "" && string(id.Type) == "SAS" {
 		// A SAS request presents the token in its URI: its signature is the credential.
-		if _, hs := normalize.Redact(uri); len(hs) > 0 {
+		if _, hs := r.key.Redact(uri); len(hs) > 0 {
 			ev.Credential = hs[0]
 		}
 	}

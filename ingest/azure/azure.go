@@ -23,6 +23,14 @@ import (
 // Name is the source name of Azure events.
 const Name = "azure"
 
+// wrappers are the container keys: diagnostic settings' storage blobs ("records"), the REST and
+// Graph APIs' pages ("value").
+var wrappers = []string{"records", "value"}
+
+// metadata are the members of an API page that are not records: OData annotations and the link
+// to the next page.
+var metadata = []string{"@odata.context", "@odata.count", "@odata.nextLink", "@odata.deltaLink", "nextLink"}
+
 // Ingester reads Azure logs.
 type Ingester struct{}
 
@@ -33,11 +41,11 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.0.0" }
+func (Ingester) Version() string { return "1.1.0" }
 
 // Ingest implements ingest.Ingester.
 func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
-	sc := jsonrec.New(src, src.MaxRecord, "records", "value")
+	sc := jsonrec.New(src, src.MaxRecord, wrappers...).Metadata(metadata...)
 	var (
 		ev    normalize.Event
 		r     record
@@ -55,7 +63,7 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 		}
 		clear(attrs)
 		ev = normalize.Event{Attrs: attrs}
-		if err := r.read(rec.Raw, src.AssumeTZ, &ev); err != nil {
+		if err := r.read(rec.Raw, src.AssumeTZ, src.Key, &ev); err != nil {
 			if errors.Is(err, errKubeAudit) {
 				kube++
 			}
@@ -73,11 +81,12 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 // record is one decoded record: its top level and its properties object.
 type record struct {
 	top, props fields
+	key        *normalize.HandleKey // the case's, for the handle of a SAS signature
 }
 
 // read decodes raw and fills ev according to the record's kind.
-func (r *record) read(raw []byte, loc *time.Location, ev *normalize.Event) error {
-	*r = record{}
+func (r *record) read(raw []byte, loc *time.Location, key *normalize.HandleKey, ev *normalize.Event) error {
+	*r = record{key: key}
 	if len(raw) == 0 || raw[0] != '{' {
 		return errors.New("not an Azure log record: not a JSON object")
 	}

@@ -15,8 +15,12 @@ import (
 	"github.com/breachline/breachline/normalize"
 )
 
+// layout is what of an input is not records: arrays, the wrapper objects of API pages and their
+// metadata.
+var layout = ingesttest.Layout{Syntax: ingesttest.JSONContainer(metadata...)}
+
 func TestGolden(t *testing.T) {
-	ingesttest.Golden(t, New(), "testdata", ingest.Options{})
+	ingesttest.Golden(t, New(), "testdata", ingest.Options{}, layout)
 }
 
 // TestGoldenAssumeTZ reads zoneless times in the examiner's zone; the same files without
@@ -24,7 +28,7 @@ func TestGolden(t *testing.T) {
 func TestGoldenAssumeTZ(t *testing.T) {
 	loc, err := time.LoadLocation("Europe/Amsterdam")
 	require.NoError(t, err)
-	ingesttest.Golden(t, New(), "testdata/assume-tz", ingest.Options{AssumeTZ: loc})
+	ingesttest.Golden(t, New(), "testdata/assume-tz", ingest.Options{AssumeTZ: loc}, layout)
 }
 
 func TestZonelessRejected(t *testing.T) {
@@ -241,6 +245,12 @@ func TestTimes(t *testing.T) {
 	// An explicit time wins over a zoneless one whatever their order.
 	require.NoError(t, setTime(&ev, nil, stamp{"a", "2026-03-02 10:00:00"}, stamp{"b", "2026-03-02T10:00:00Z"}))
 	require.Equal(t, "2026-03-02T10:00:00Z", ev.TimeRaw)
+}
+
+// TestCorpusCoverage: events and rejects account for every byte of the shared corpus's files
+// but their container syntax.
+func TestCorpusCoverage(t *testing.T) {
+	ingesttest.CorpusCoverage(t, New(), "azure", ingest.Options{}, layout)
 }
 
 func FuzzIngest(f *testing.F) {

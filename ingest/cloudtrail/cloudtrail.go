@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/internal/jsondec"
@@ -18,6 +19,15 @@ import (
 
 // Name is the source name of CloudTrail events.
 const Name = "aws-cloudtrail"
+
+// wrappers are the container keys: the S3 delivery file's Records, lookup-events output's Events,
+// CloudTrail Lake query results' QueryResultRows.
+var wrappers = []string{"Records", "Events", "QueryResultRows"}
+
+// metadata are the members of those containers that are not records: lookup-events' and Lake's
+// pagination token, Lake's query status, statistics and error. Any other member is read (an
+// array's elements as records) or rejected, never skipped unseen.
+var metadata = []string{"NextToken", "QueryStatus", "QueryStatistics", "ErrorMessage"}
 
 // Ingester reads CloudTrail.
 type Ingester struct{}
@@ -29,7 +39,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.0.0" }
+func (Ingester) Version() string { return "1.1.0" }
 
 // Detect implements ingest.Ingester: a CloudTrail record always has eventVersion and eventSource;
 // lookup-events output has CloudTrailEvent; a digest file has its own keys.
@@ -46,8 +56,9 @@ func (Ingester) Detect(head []byte) bool {
 
 // Ingest implements ingest.Ingester.
 func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
-	sc := jsonrec.New(src, src.MaxRecord, "Records", "Events", "QueryResultRows")
+	sc := jsonrec.New(src, src.MaxRecord, wrappers...).Metadata(metadata...)
 	first := true
+	noted := map[string]bool{}
 	var ev normalize.Event
 	// One attrs map for every record: the core copies what it keeps before Event returns.
 	attrs := make(map[string]any, 16)
@@ -56,6 +67,10 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 			return err
 		}
 		rec := sc.Record()
+		if m := sc.Member(); m != "" && !slices.Contains(wrappers, m) && !noted[m] {
+			noted[m] = true
+			emit.Note(fmt.Sprintf("records read from the array in member %q of a container object, which is not a CloudTrail container key", m))
+		}
 		if why := sc.Bad(); why != "" {
 			emit.Reject(rec, why)
 			continue

@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"bytes"
 	"path/filepath"
 	"testing"
 
@@ -11,8 +12,15 @@ import (
 	"github.com/breachline/breachline/normalize"
 )
 
+// layout is what of a CloudTrail input is not records: the containers' syntax and metadata, and
+// a digest file, which the ingester notes and skips whole.
+var layout = ingesttest.Layout{Syntax: func(stream []byte, off int64, gap []byte) bool {
+	digest := off == 0 && bytes.HasPrefix(gap, []byte("{")) && bytes.Contains(gap, []byte(`"digestPublicKeyFingerprint"`))
+	return digest || ingesttest.JSONContainer(metadata...)(stream, off, gap)
+}}
+
 func TestGolden(t *testing.T) {
-	ingesttest.Golden(t, New(), "testdata", ingest.Options{})
+	ingesttest.Golden(t, New(), "testdata", ingest.Options{}, layout)
 }
 
 func TestDetect(t *testing.T) {
@@ -52,6 +60,12 @@ func TestCategories(t *testing.T) {
 	require.Equal(t, normalize.CredentialRevoke, got["DeleteAccessKey"])
 	require.Equal(t, normalize.CredentialRevoke, got["UpdateAccessKey"])
 	require.Equal(t, normalize.Auth, got["ConsoleLogin"])
+}
+
+// TestCorpusCoverage: events and rejects account for every byte of the shared corpus's files
+// but their container syntax.
+func TestCorpusCoverage(t *testing.T) {
+	ingesttest.CorpusCoverage(t, New(), "cloudtrail", ingest.Options{}, layout)
 }
 
 func FuzzIngest(f *testing.F) {

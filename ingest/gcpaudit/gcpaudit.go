@@ -24,6 +24,9 @@ const Name = "gcp-audit"
 // wrappers are the container keys of the exports: the Logging API's entries.list response.
 var wrappers = []string{"entries"}
 
+// metadata are the members of that response that are not records: its pagination token.
+var metadata = []string{"nextPageToken"}
+
 // Ingester reads Cloud Audit Logs.
 type Ingester struct{}
 
@@ -34,7 +37,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.0.0" }
+func (Ingester) Version() string { return "1.1.0" }
 
 // Detect implements ingest.Ingester. It looks at the first record only: an audit LogEntry has a
 // protoPayload (of type AuditLog when the export kept @type), so that a Kubernetes audit log that
@@ -58,7 +61,7 @@ func (Ingester) Detect(head []byte) bool {
 
 // Ingest implements ingest.Ingester.
 func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
-	sc := jsonrec.New(src, src.MaxRecord, wrappers...)
+	sc := jsonrec.New(src, src.MaxRecord, wrappers...).Metadata(metadata...)
 	var ev normalize.Event
 	for sc.Next() {
 		if err := ctx.Err(); err != nil {

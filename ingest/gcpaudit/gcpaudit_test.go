@@ -15,8 +15,12 @@ import (
 	"github.com/breachline/breachline/normalize"
 )
 
+// layout is what of an input is not records: arrays, the wrapper object of the entries.list
+// response and its metadata.
+var layout = ingesttest.Layout{Syntax: ingesttest.JSONContainer(metadata...)}
+
 func TestGolden(t *testing.T) {
-	ingesttest.Golden(t, New(), "testdata", ingest.Options{})
+	ingesttest.Golden(t, New(), "testdata", ingest.Options{}, layout)
 }
 
 func TestDetect(t *testing.T) {
@@ -174,6 +178,12 @@ func TestKeyHandle(t *testing.T) {
 // fixture record.
 func TestDecoderMatchesEncodingJSON(t *testing.T) {
 	ingesttest.DecoderMatches(t, "testdata", 21, wrappers, ingesttest.Plain[logEntry])
+}
+
+// TestCorpusCoverage: events and rejects account for every byte of the shared corpus's files
+// but their container syntax.
+func TestCorpusCoverage(t *testing.T) {
+	ingesttest.CorpusCoverage(t, New(), "gcp-audit", ingest.Options{}, layout)
 }
 
 func FuzzIngest(f *testing.F) {

@@ -30,7 +30,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.0.0" }
+func (Ingester) Version() string { return "1.1.0" }
 
 // Detect implements ingest.Ingester. JSON: an object with action and actor (or a timestamp)
 // whose first action is dotted (repo.create), and a key only GitHub's audit log uses together

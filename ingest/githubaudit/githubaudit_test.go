@@ -24,8 +24,13 @@ const (
 	tokDeploy = "ghp_" + "Zq4Lm8Np2Rt6Vx0Bz3Cd7Fh1Jk5Mn9Pq2St6Wy8"
 )
 
+// layout is what of an input is not records: a JSON array's syntax, or a CSV export's header.
+var layout = ingesttest.Layout{Syntax: func(stream []byte, off int64, gap []byte) bool {
+	return ingesttest.JSONContainer()(stream, off, gap) || ingesttest.CSVHeader(stream, off, gap)
+}}
+
 func TestGolden(t *testing.T) {
-	ingesttest.Golden(t, New(), "testdata", ingest.Options{})
+	ingesttest.Golden(t, New(), "testdata", ingest.Options{}, layout)
 }
 
 func TestDetect(t *testing.T) {
@@ -273,6 +278,12 @@ func (c *collect) Reject(rec ingest.Record, _ string) {
 func (c *collect) Note(string) {}
 
 var _ io.Reader = (*tap)(nil)
+
+// TestCorpusCoverage: events and rejects account for every byte of the shared corpus's files
+// but their container syntax.
+func TestCorpusCoverage(t *testing.T) {
+	ingesttest.CorpusCoverage(t, New(), "github-audit", ingest.Options{}, layout)
+}
 
 func FuzzIngest(f *testing.F) {
 	ingesttest.Fuzz(f, New(), "testdata")

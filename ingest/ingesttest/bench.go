@@ -21,7 +21,7 @@ func Bench(b *testing.B, ing ingest.Ingester, data []byte) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		em := &countEmitter{}
-		src := &ingest.Source{Reader: bytes.NewReader(data), Path: "bench", Options: ingest.Options{MaxRecord: ingest.DefaultMaxRecord}}
+		src := &ingest.Source{Reader: bytes.NewReader(data), Path: "bench", Options: ingest.Options{MaxRecord: ingest.DefaultMaxRecord, Key: Key}}
 		if err := ing.Ingest(context.Background(), src, em); err != nil {
 			b.Fatal(err)
 		}

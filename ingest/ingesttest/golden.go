@@ -28,11 +28,13 @@ var update = flag.Bool("update", false, "rewrite golden files with the current o
 func Updating() bool { return *update }
 
 // Golden ingests every input file in dir (all files except *.golden.jsonl and *.md, and except
-// directories) with ing forced, checks the invariants every ingest must keep, and compares the
-// result with <name>.golden.jsonl beside the input, where name is the file name without its
-// last extension (and without .gz). Run `go test ./ingest/... -update` to rewrite them, then
-// read the diff.
-func Golden(t *testing.T, ing ingest.Ingester, dir string, opts ingest.Options) {
+// directories) with ing forced, checks the invariants every ingest must keep and that events and
+// rejects cover the whole input but for the container syntax of layout (see Coverage), and
+// compares the result with <name>.golden.jsonl beside the input, where name is the file name
+// without its last extension (and without .gz). Run `go test ./ingest/... -update` to rewrite
+// them, then read the diff. The goldens' hash is kept with the ingester's version in
+// VERSION.golden.jsonl: changed output under an unchanged Version() fails the test.
+func Golden(t *testing.T, ing ingest.Ingester, dir string, opts ingest.Options, layout Layout) {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
@@ -46,6 +48,7 @@ func Golden(t *testing.T, ing ingest.Ingester, dir string, opts ingest.Options) 
 		path := filepath.Join(dir, name)
 		t.Run(name, func(t *testing.T) {
 			mem := Ingest(t, ing, path, opts)
+			Coverage(t, decompressed(t, path), mem.Events, mem.Rejects, layout)
 			got := Render(mem)
 			golden := filepath.Join(dir, GoldenName(name))
 			if *update {
@@ -58,6 +61,7 @@ func Golden(t *testing.T, ing ingest.Ingester, dir string, opts ingest.Options) 
 		})
 	}
 	require.NotZero(t, n, "no golden inputs in %s", dir)
+	checkVersion(t, ing, dir)
 }
 
 // GoldenName is the golden file name for an input file name.

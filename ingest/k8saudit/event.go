@@ -13,7 +13,7 @@ import (
 
 // toEvent fills ev from the audit event a (the stage chosen for its request). assume is the
 // examiner's --assume-tz, nil when none.
-func (a *auditEvent) toEvent(env envelope, assume *time.Location, ev *normalize.Event) error {
+func (a *auditEvent) toEvent(env envelope, assume *time.Location, key *normalize.HandleKey, ev *normalize.Event) error {
 	raw, field := a.RequestReceivedTimestamp, ""
 	if raw == "" && len(a.Timestamp) > 0 && a.Timestamp[0] == '"' {
 		// v1beta1's timestamp has the same meaning; it was replaced by requestReceivedTimestamp.
@@ -48,7 +48,7 @@ func (a *auditEvent) toEvent(env envelope, assume *time.Location, ev *normalize.
 	ev.SetAttr("stage_timestamp", a.StageTimestamp)
 	ev.SetAttr("level", a.Level)
 	ev.SetAttr("audit_version", a.APIVersion)
-	setRedacted(ev, "request_uri", a.RequestURI)
+	setRedacted(ev, key, "request_uri", a.RequestURI)
 	a.identify(ev)
 	a.annotate(ev)
 	env.annotate(ev)
@@ -70,12 +70,12 @@ func (a *auditEvent) toEvent(env envelope, assume *time.Location, ev *normalize.
 	if a.Stage == StagePanic {
 		ev.Outcome = normalize.Failure
 	}
-	a.categorize(ev)
+	a.categorize(ev, key)
 	return nil
 }
 
 // categorize applies Categorize and fills what each category needs.
-func (a *auditEvent) categorize(ev *normalize.Event) {
+func (a *auditEvent) categorize(ev *normalize.Event, key *normalize.HandleKey) {
 	o := a.ObjectRef
 	if o == nil {
 		if a.RequestURI != "" {
@@ -111,7 +111,7 @@ func (a *auditEvent) categorize(ev *normalize.Event) {
 	case ev.Category == normalize.Admin:
 		cmd, container := execQuery(a.RequestURI)
 		for i := range cmd {
-			cmd[i] = redact(ev, cmd[i])
+			cmd[i] = redact(ev, key, cmd[i])
 		}
 		if len(cmd) > 0 {
 			ev.SetAttr("command", cmd)
@@ -126,15 +126,17 @@ func (a *auditEvent) categorize(ev *normalize.Event) {
 }
 
 // setRedacted sets attribute key to v with its credential values replaced by handles.
-func setRedacted(ev *normalize.Event, key, v string) { ev.SetAttr(key, redact(ev, v)) }
+func setRedacted(ev *normalize.Event, key *normalize.HandleKey, attr, v string) {
+	ev.SetAttr(attr, redact(ev, key, v))
+}
 
 // redact replaces the credential values in v (a token in an exec command, say) by handles before
 // the core sees them, and lists the handles in attrs.credentials_in_request. The core would
 // otherwise take the first of them for the event's credential, but the API server never accepts
 // a credential in the request URI: such a token is something the request carried, not what it
 // authenticated with.
-func redact(ev *normalize.Event, v string) string {
-	out, handles := normalize.Redact(v)
+func redact(ev *normalize.Event, key *normalize.HandleKey, v string) string {
+	out, handles := key.Redact(v)
 	if len(handles) == 0 {
 		return v
 	}

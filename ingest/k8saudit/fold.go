@@ -3,6 +3,7 @@ package k8saudit
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/breachline/breachline/ingest"
@@ -31,6 +32,7 @@ const (
 type folder struct {
 	emit   ingest.Emitter
 	assume *time.Location
+	key    *normalize.HandleKey
 	limits limits
 
 	open        map[string]*request
@@ -73,8 +75,8 @@ type item struct {
 	reason string // a reject when set
 }
 
-func newFolder(emit ingest.Emitter, assume *time.Location, lim limits) *folder {
-	return &folder{emit: emit, assume: assume, limits: lim, open: make(map[string]*request), evicted: make(map[string]int64)}
+func newFolder(emit ingest.Emitter, assume *time.Location, key *normalize.HandleKey, lim limits) *folder {
+	return &folder{emit: emit, assume: assume, key: key, limits: lim, open: make(map[string]*request), evicted: make(map[string]int64)}
 }
 
 // reject accounts for a record that is not an audit event.
@@ -158,8 +160,8 @@ func (f *folder) complete(rec ingest.Record, a *auditEvent, env envelope, stages
 		it = &item{}
 	}
 	it.ev = normalize.Event{}
-	if err := a.toEvent(env, f.assume, &it.ev); err != nil {
-		f.reject(rec, err.Error())
+	if err := a.toEvent(env, f.assume, f.key, &it.ev); err != nil {
+		f.reject(rec, err.Error()+stagesOf(stages))
 		return
 	}
 	if len(stages) > 1 {
@@ -181,8 +183,8 @@ func (f *folder) close(r *request, note string) {
 	f.remove(r)
 	f.partial++
 	it := &item{rec: r.rec}
-	if err := r.a.toEvent(r.env, f.assume, &it.ev); err != nil {
-		it.reason = err.Error()
+	if err := r.a.toEvent(r.env, f.assume, f.key, &it.ev); err != nil {
+		it.reason = err.Error() + stagesOf(r.stages)
 	} else {
 		if len(r.stages) > 1 {
 			it.ev.SetAttr("stages", r.stages)
@@ -316,6 +318,20 @@ func own(rec ingest.Record) ingest.Record {
 
 func stageRef(stage string, rec ingest.Record) any {
 	return map[string]any{"stage": stage, "offset": rec.Offset, "length": rec.Length}
+}
+
+// stagesOf is what a reject of a request says of the stage records folded into it, which no
+// event lists then: without it they would be in the evidence but in no event and no reject.
+func stagesOf(stages []any) string {
+	if len(stages) < 2 {
+		return ""
+	}
+	parts := make([]string, len(stages))
+	for i, s := range stages {
+		m := s.(map[string]any)
+		parts[i] = fmt.Sprintf("%s at %d (%d bytes)", m["stage"], m["offset"], m["length"])
+	}
+	return "; the request's stage records: " + strings.Join(parts, ", ")
 }
 
 func stageBit(stage string) uint8 { return 1 << stageRank(stage) }

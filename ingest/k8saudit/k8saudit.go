@@ -26,6 +26,15 @@ const Name = "k8s-audit"
 // ("items").
 var wrappers = []string{"records", "events", "logEvents", "items"}
 
+// metadata are the members of those containers that are not records: the EventList's type and
+// list metadata, CloudWatch Logs' pagination tokens and searched streams, a subscription
+// delivery's envelope.
+var metadata = []string{
+	"kind", "apiVersion", "metadata",
+	"nextToken", "nextForwardToken", "nextBackwardToken", "searchedLogStreams",
+	"messageType", "owner", "logGroup", "logStream", "subscriptionFilters", "policyLevel",
+}
+
 // Ingester reads Kubernetes audit logs.
 type Ingester struct{}
 
@@ -36,7 +45,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.0.0" }
+func (Ingester) Version() string { return "1.1.0" }
 
 // Detect implements ingest.Ingester. It looks at the first record only, so that a file that
 // starts with Cloud Logging entries (GKE, for gcp-audit) is not taken for this format because a
@@ -65,8 +74,8 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 }
 
 func ingestWith(ctx context.Context, src *ingest.Source, emit ingest.Emitter, lim limits) error {
-	sc := jsonrec.New(src, src.MaxRecord, wrappers...)
-	f := newFolder(emit, src.AssumeTZ, lim)
+	sc := jsonrec.New(src, src.MaxRecord, wrappers...).Metadata(metadata...)
+	f := newFolder(emit, src.AssumeTZ, src.Key, lim)
 	for sc.Next() {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,8 +21,25 @@ import (
 	"github.com/breachline/breachline/normalize"
 )
 
+// layout is what of an input is not records: arrays, the wrapper objects of EventLists,
+// CloudWatch output and subscription deliveries and their metadata. An event owns the stage
+// records folded into it, which attrs.stages lists; a rejected request's reason lists them.
+var layout = ingesttest.Layout{
+	Syntax: ingesttest.JSONContainer(metadata...),
+	Owns:   ingesttest.AttrSpans("stages"),
+	RejectOwns: func(r normalize.Reject) []ingesttest.Span {
+		var out []ingesttest.Span
+		for _, m := range regexp.MustCompile(` at (\d+) \((\d+) bytes\)`).FindAllStringSubmatch(r.Reason, -1) {
+			off, _ := strconv.ParseInt(m[1], 10, 64)
+			n, _ := strconv.ParseInt(m[2], 10, 64)
+			out = append(out, ingesttest.Span{Offset: off, Length: n})
+		}
+		return out
+	},
+}
+
 func TestGolden(t *testing.T) {
-	ingesttest.Golden(t, New(), "testdata", ingest.Options{})
+	ingesttest.Golden(t, New(), "testdata", ingest.Options{}, layout)
 }
 
 func TestDetect(t *testing.T) {
@@ -224,6 +243,12 @@ func interleaved(seed uint64, n int) ([]byte, []int64) {
 	return b.Bytes(), offsets
 }
 
+// TestCorpusCoverage: events and rejects account for every byte of the shared corpus's files
+// but their container syntax.
+func TestCorpusCoverage(t *testing.T) {
+	ingesttest.CorpusCoverage(t, New(), "k8s-audit", ingest.Options{}, layout)
+}
+
 func FuzzIngest(f *testing.F) {
 	ingesttest.Fuzz(f, New(), "testdata")
 }
@@ -233,7 +258,7 @@ func FuzzIngest(f *testing.F) {
 func TestFoldReleasesEverything(t *testing.T) {
 	data, offsets := interleaved(3, 200)
 	rec := &recorder{t: t}
-	f := newFolder(rec, nil, limits{open: 4, pending: 8, held: 4000})
+	f := newFolder(rec, nil, ingesttest.Key, limits{open: 4, pending: 8, held: 4000})
 	sc := jsonrec.New(bytes.NewReader(data), 0)
 	n := 0
 	for sc.Next() {

@@ -18,13 +18,13 @@ type values interface {
 
 // build fills ev from the record r. attrs is reused across records (the core copies what it
 // keeps). An error is the reason the record becomes a reject.
-func (p *plan) build(r values, assume *time.Location, ev *normalize.Event, attrs map[string]any) error {
+func (p *plan) build(r values, assume *time.Location, key *normalize.HandleKey, ev *normalize.Event, attrs map[string]any) error {
 	*ev = normalize.Event{}
 	clear(attrs)
 	if err := p.time.fill(r, assume, ev); err != nil {
 		return fmt.Errorf("field \"time\": %w", err)
 	}
-	cat, err := p.category.eval(r)
+	cat, err := p.category.eval(r, key)
 	switch {
 	case err != nil:
 		return fmt.Errorf("field \"category\": %w", err)
@@ -38,7 +38,7 @@ func (p *plan) build(r values, assume *time.Location, ev *normalize.Event, attrs
 		if f.when != nil && !f.when.match(ev.Category, r) {
 			continue
 		}
-		v, err := f.eval(r)
+		v, err := f.eval(r, key)
 		if err != nil {
 			return fmt.Errorf("field %q: %w", f.name, err)
 		}
@@ -61,7 +61,7 @@ func (p *plan) build(r values, assume *time.Location, ev *normalize.Event, attrs
 			attrs[a.name] = v
 			continue
 		}
-		v, err := a.eval(r)
+		v, err := a.eval(r, key)
 		if err != nil {
 			return fmt.Errorf("attr %q: %w", a.name, err)
 		}
@@ -139,7 +139,8 @@ func (tp *timePlan) fill(r values, assume *time.Location, ev *normalize.Event) e
 }
 
 // eval returns the field's text: the source's, transformed, or the default when that is empty.
-func (fp *fieldPlan) eval(r values) (string, error) {
+// A value the sha256 transform made is turned into the case's keyed handle.
+func (fp *fieldPlan) eval(r values, key *normalize.HandleKey) (string, error) {
 	s, err := fp.src.read(r)
 	if err != nil {
 		return "", err
@@ -153,7 +154,10 @@ func (fp *fieldPlan) eval(r values) (string, error) {
 		}
 	}
 	if s == "" && fp.hasDef {
-		return fp.def, nil
+		s = fp.def
+	}
+	if fp.hashes {
+		s = key.Keyed(s)
 	}
 	return s, nil
 }

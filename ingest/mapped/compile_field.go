@@ -95,7 +95,9 @@ func (c *compiler) field(f *fieldSpec, id eventField) *fieldPlan {
 		}
 	}
 	for i, ct := range chain {
-		if _, isHash := ct.t.(tokenHandle); isHash && i != len(chain)-1 {
+		_, isHash := ct.t.(tokenHandle)
+		fp.hashes = isHash
+		if isHash && i != len(chain)-1 {
 			c.fail(ct.spec.line, f.key, "sha256 must be the last transform: it makes the handle, and nothing may change it after")
 		}
 	}
@@ -375,7 +377,7 @@ func (c *compiler) credential(f *fieldSpec, fp *fieldPlan, chain []compiled) {
 	for i, s := range normalize.Schemes {
 		names[i] = s.Name
 	}
-	c.fail(f.line, f.key, "a credential must become a handle: add the sha256 transform (a raw token becomes sha256:<hex>), "+
+	c.fail(f.line, f.key, "a credential must become a handle: add the sha256 transform (a raw token becomes its keyed handle), "+
 		"or build a handle of a known scheme with a template such as \"aws-key-id:{path}\" (schemes: %s); "+
 		"an identifier of no known scheme belongs in attrs", strings.Join(names, ", "))
 }

@@ -362,7 +362,7 @@ func (m *Ingester) ingestCSV(ctx context.Context, src *ingest.Source, emit inges
 			emit.Reject(r.rec, fmt.Sprintf("row has %d fields, the header has %d", len(r.fields), len(header)))
 		default:
 			row.fields = r.fields
-			if err := m.p.build(row, src.AssumeTZ, &ev, attrs); err != nil {
+			if err := m.p.build(row, src.AssumeTZ, src.Key, &ev, attrs); err != nil {
 				emit.Reject(r.rec, err.Error())
 				continue
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/ingesttest"
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -27,7 +28,7 @@ func TestDocExample(t *testing.T) {
 	require.NoError(t, err)
 	record := block("json")
 	em := &recordingEmitter{}
-	src := &ingest.Source{Reader: strings.NewReader(record), Options: ingest.Options{MaxRecord: 1 << 20}}
+	src := &ingest.Source{Reader: strings.NewReader(record), Options: ingest.Options{MaxRecord: 1 << 20, Key: ingesttest.Key}}
 	require.NoError(t, ing.Ingest(context.Background(), src, em))
 	require.Len(t, em.events, 1)
 	ev := em.events[0]
@@ -39,14 +40,14 @@ func TestDocExample(t *testing.T) {
 	require.Equal(t, "alice", ev.Principal)
 	require.Equal(t, "human", ev.PrincipalType)
 	require.Equal(t, "198.51.100.7", ev.SrcIP)
-	require.True(t, strings.HasPrefix(ev.Credential, "sha256:"))
+	require.True(t, strings.HasPrefix(ev.Credential, "case-hmac:"))
 	require.Equal(t, "svc:prod/db/password", ev.SecretRef)
 	require.Equal(t, "req-0002", ev.RequestID)
 	require.Equal(t, "3.5", ev.Attrs["latency_ms"].(interface{ String() string }).String())
 
 	em = &recordingEmitter{}
 	bad := strings.Replace(record, "Secret.Read", "secret.delete", 1)
-	src = &ingest.Source{Reader: strings.NewReader(bad), Options: ingest.Options{MaxRecord: 1 << 20}}
+	src = &ingest.Source{Reader: strings.NewReader(bad), Options: ingest.Options{MaxRecord: 1 << 20, Key: ingesttest.Key}}
 	require.NoError(t, ing.Ingest(context.Background(), src, em))
 	require.Len(t, em.rejects, 1)
 	require.Equal(t, `field "category": value "secret.delete" is not in the map at secrets-service.yaml:13, which has no default`, em.rejects[0])

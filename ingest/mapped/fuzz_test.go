@@ -65,7 +65,7 @@ func FuzzLoad(f *testing.F) {
 		for _, s := range samples {
 			_ = ing.Detect(s)
 			em := &modelEmitter{t: t}
-			src := &ingest.Source{Reader: bytes.NewReader(s), Path: "sample", Options: ingest.Options{MaxRecord: 4096}}
+			src := &ingest.Source{Reader: bytes.NewReader(s), Path: "sample", Options: ingest.Options{MaxRecord: 4096, Key: ingesttest.Key}}
 			if err := ing.Ingest(context.Background(), src, em); err != nil {
 				t.Fatalf("ingest of in-memory input failed: %v", err)
 			}

@@ -27,7 +27,7 @@ func (m *Ingester) ingestJSON(ctx context.Context, src *ingest.Source, emit inge
 			emit.Reject(rec, err.Error())
 			continue
 		}
-		if err := m.p.build(js, src.AssumeTZ, &ev, attrs); err != nil {
+		if err := m.p.build(js, src.AssumeTZ, src.Key, &ev, attrs); err != nil {
 			emit.Reject(rec, err.Error())
 			continue
 		}

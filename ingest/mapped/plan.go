@@ -81,6 +81,8 @@ type fieldPlan struct {
 	// typed: an attribute read from JSON without transforms keeps its JSON type (numbers,
 	// booleans, objects), so nothing is lost to text.
 	typed bool
+	// hashes: the last transform is sha256, so the value is a handle to key.
+	hashes bool
 }
 
 // timePlan fills time, time_raw and tz_basis.

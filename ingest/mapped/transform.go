@@ -43,7 +43,8 @@ type trim struct{}
 
 func (trim) apply(s string) (string, error) { return strings.TrimSpace(s), nil }
 
-// tokenHandle replaces a raw credential by its sha256 handle, the only form breachline keeps. A
+// tokenHandle replaces a raw credential by its sha256 handle, which the field's evaluation then
+// turns into the case's keyed handle (fieldPlan.hashes), the only form breachline keeps. A
 // value that is already a handle stays as it is; a placeholder (REDACTED, ****) becomes nothing,
 // so that it is never mistaken for the hash of a real token.
 type tokenHandle struct{}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/ingesttest"
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -124,7 +125,7 @@ func TestReadErrorKeepsCompleteRecords(t *testing.T) {
 		cut := bytes.LastIndexByte(data[:len(data)-1], '\n') + 10 // inside the last record
 		em := &countingEmitter{}
 		r := io.MultiReader(bytes.NewReader(data[:cut]), iotest.ErrReader(broken))
-		err = ing.Ingest(context.Background(), &ingest.Source{Reader: r, Options: ingest.Options{MaxRecord: 1 << 20}}, em)
+		err = ing.Ingest(context.Background(), &ingest.Source{Reader: r, Options: ingest.Options{MaxRecord: 1 << 20, Key: ingesttest.Key}}, em)
 		require.ErrorIs(t, err, broken, c.input)
 		require.Equal(t, c.events-1, em.events, "%s: the records before the break", c.input)
 		require.Zero(t, em.rejects, c.input)

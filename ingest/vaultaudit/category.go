@@ -142,7 +142,7 @@ func tokenCategory(op, rel string, r *record, ev *normalize.Event) {
 	case rel == "revoke" || rel == "revoke-orphan" || rel == "revoke-accessor":
 		ev.Category = normalize.CredentialRevoke
 		d := r.requestData()
-		revoked(ev, str(d.Token), str(d.Accessor))
+		revoked(ev, r.key, str(d.Token), str(d.Accessor))
 	case rel == "revoke-self":
 		ev.Category = normalize.CredentialRevoke
 		ev.SetAttr(normalize.AttrRevokedCredential, ev.Credential)
@@ -169,7 +169,7 @@ func approleCategory(op, rel string, r *record, ev *normalize.Event) {
 		ev.SetAttr("approle_role", parts[1])
 		if r.Response != nil {
 			d := r.responseData()
-			if h, _ := tokenHandle(str(d.SecretID)); h != "" {
+			if h, _ := tokenHandle(r.key, str(d.SecretID)); h != "" {
 				ev.SetAttr(normalize.AttrIssuedCredential, h)
 			}
 			ev.SetAttr("issued_accessor", accessorValue(str(d.SecretIDAccessor)))
@@ -178,7 +178,7 @@ func approleCategory(op, rel string, r *record, ev *normalize.Event) {
 		ev.Category = normalize.CredentialRevoke
 		ev.SetAttr("approle_role", parts[1])
 		d := r.requestData()
-		if h, _ := tokenHandle(str(d.SecretID)); h != "" {
+		if h, _ := tokenHandle(r.key, str(d.SecretID)); h != "" {
 			ev.SetAttr(normalize.AttrRevokedCredential, h)
 		}
 		ev.SetAttr("revoked_accessor", accessorValue(str(d.SecretIDAccessor)))
@@ -193,7 +193,7 @@ func issued(r *record, ev *normalize.Event) {
 	if ra == nil {
 		return
 	}
-	if h, _ := tokenHandle(ra.ClientToken); h != "" {
+	if h, _ := tokenHandle(r.key, ra.ClientToken); h != "" {
 		ev.SetAttr(normalize.AttrIssuedCredential, h)
 	}
 	ev.SetAttr("issued_accessor", accessorValue(ra.Accessor))
@@ -206,9 +206,9 @@ func issued(r *record, ev *normalize.Event) {
 
 // revoked records the token a revoke call named: its HMAC, or, when only the accessor is given
 // (revoke-accessor), the accessor's HMAC.
-func revoked(ev *normalize.Event, token, accessor string) {
+func revoked(ev *normalize.Event, key *normalize.HandleKey, token, accessor string) {
 	acc := accessorValue(accessor)
-	if h, _ := tokenHandle(token); h != "" {
+	if h, _ := tokenHandle(key, token); h != "" {
 		ev.SetAttr(normalize.AttrRevokedCredential, h)
 	} else if _, _, ok := normalize.SplitHandle(acc); ok {
 		ev.SetAttr(normalize.AttrRevokedCredential, acc)

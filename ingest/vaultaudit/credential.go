@@ -14,7 +14,7 @@ const hmacPrefix = "hmac-sha256:"
 // (a device with log_raw) becomes the sha256 handle of the value, so the token itself is never
 // stored. A placeholder (****, "redacted") yields no handle and redacted=true: a redacted export
 // must not gain an invented credential.
-func tokenHandle(v string) (h string, redacted bool) {
+func tokenHandle(key *normalize.HandleKey, v string) (h string, redacted bool) {
 	if v == "" {
 		return "", false
 	}
@@ -24,7 +24,7 @@ func tokenHandle(v string) (h string, redacted bool) {
 		}
 		return "", true // a cut or altered HMAC identifies nothing
 	}
-	if h, ok := normalize.RedactValue(v); ok {
+	if h, ok := key.RedactValue(v); ok {
 		return h, false
 	}
 	return "", true

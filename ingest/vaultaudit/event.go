@@ -61,7 +61,7 @@ func (r *record) toEvent(ev *normalize.Event, loc *time.Location) error {
 			ev.SetAttr("lease_id", s.LeaseID)
 		}
 		if w := resp.WrapInfo; w != nil {
-			if h, _ := tokenHandle(w.Token); h != "" {
+			if h, _ := tokenHandle(r.key, w.Token); h != "" {
 				ev.SetAttr("wrap_token", h)
 			}
 			ev.SetAttr("wrap_accessor", accessorValue(w.Accessor))
@@ -87,7 +87,7 @@ func (r *record) credential(ev *normalize.Event) {
 			acc = a.Accessor
 		}
 	}
-	h, redacted := tokenHandle(tok)
+	h, redacted := tokenHandle(r.key, tok)
 	ev.Credential = h
 	if redacted {
 		ev.SetAttr("client_token_redacted", true)

@@ -1,6 +1,9 @@
 package vaultaudit
 
-import "github.com/breachline/breachline/ingest/internal/jsondec"
+import (
+	"github.com/breachline/breachline/ingest/internal/jsondec"
+	"github.com/breachline/breachline/normalize"
+)
 
 // record holds the fields of a Vault audit entry (request or response) that breachline reads.
 // Names follow Vault's audit log entry schema; everything else stays in the evidence file,
@@ -15,8 +18,9 @@ type record struct {
 	Request       *request  `json:"request"`
 	Response      *response `json:"response"`
 
-	raw      []byte    // the entry's bytes, for decodePayloads
-	payloads *payloads // decoded on first use
+	raw      []byte               // the entry's bytes, for decodePayloads
+	key      *normalize.HandleKey // the case's, for token handles
+	payloads *payloads            // decoded on first use
 }
 
 // auth is the authentication object: the token the request came with, or, in the response to a

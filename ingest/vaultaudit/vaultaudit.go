@@ -29,7 +29,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.0.0" }
+func (Ingester) Version() string { return "1.1.0" }
 
 // Detect implements ingest.Ingester: a Vault audit entry is a JSON object with a request object
 // carrying an operation and a top-level type of request or response. Other JSON logs have a
@@ -79,7 +79,7 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 			emit.Reject(rec, why)
 			continue
 		}
-		r := record{raw: rec.Raw}
+		r := record{raw: rec.Raw, key: src.Key}
 		if err := jsondec.Unmarshal(rec.Raw, &r); err != nil {
 			emit.Reject(rec, fmt.Sprintf("not a Vault audit entry: %v", err))
 			continue

@@ -15,7 +15,7 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	ingesttest.Golden(t, New(), "testdata", ingest.Options{})
+	ingesttest.Golden(t, New(), "testdata", ingest.Options{}, ingesttest.Layout{Syntax: ingesttest.JSONContainer()}) // JSON lines, or concatenated objects
 }
 
 func TestDetect(t *testing.T) {
@@ -176,8 +176,8 @@ func TestRedactedAndRaw(t *testing.T) {
 	}
 	raw := events[2]
 	rawTok := "hvs.CAESIJx7Rk2Qd9Lm4Pz8Vt1Nw6Yb3Hc5Fg0Ja2Ks7Ue9Io4"
-	require.Equal(t, normalize.TokenHandle(rawTok), raw.Credential)
-	require.Equal(t, normalize.TokenHandle("hvs.CAESIKp3Lq8Wr2Zt5Xv7Nb1Mc4Jd6Hf9Gs0Ak3Ey2Ru8Ti5"), raw.Attrs[normalize.AttrIssuedCredential])
+	require.Equal(t, ingesttest.Key.Token(rawTok), raw.Credential)
+	require.Equal(t, ingesttest.Key.Token("hvs.CAESIKp3Lq8Wr2Zt5Xv7Nb1Mc4Jd6Hf9Gs0Ak3Ey2Ru8Ti5"), raw.Attrs[normalize.AttrIssuedCredential])
 	out, err := json.Marshal(mem.Events)
 	require.NoError(t, err)
 	require.NotContains(t, string(out), "hvs.", "a raw token reached the store")
@@ -206,6 +206,12 @@ func TestFractionsAndAddresses(t *testing.T) {
 	}
 	require.Equal(t, "vault-agent.reporting.svc.cluster.local", mem.Events[5].Attrs[normalize.AttrSourceHost])
 	require.Equal(t, mem.Events[0].RequestID, mem.Events[1].RequestID, "request and response stay two events")
+}
+
+// TestCorpusCoverage: events and rejects account for every byte of the shared corpus's files
+// but their container syntax.
+func TestCorpusCoverage(t *testing.T) {
+	ingesttest.CorpusCoverage(t, New(), "vault", ingest.Options{}, ingesttest.Layout{Syntax: ingesttest.JSONContainer()})
 }
 
 func FuzzIngest(f *testing.F) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/all"
+	"github.com/breachline/breachline/normalize"
 	"github.com/breachline/breachline/timeline"
 	"github.com/breachline/breachline/timeline/correlate"
 )
@@ -64,6 +65,9 @@ func checkTruth(t *testing.T, incidentDir string) {
 	c, err := timeline.Create(ctx, filepath.Join(t.TempDir(), "case.db"))
 	require.NoError(t, err)
 	defer c.Close()
+	key, err := c.HandleKey(ctx)
+	require.NoError(t, err)
+	tr.keyed(key)
 	actor := timeline.Actor{Examiner: "truth"}
 	res, err := ingest.Run(ctx, ingest.Config{Ingesters: all.Ingesters()}, []string{filepath.Join(incidentDir, "logs")}, c.Sink(ctx, actor))
 	require.NoError(t, err)
@@ -153,6 +157,22 @@ func checkTruth(t *testing.T, incidentDir string) {
 		}
 	}
 	require.ElementsMatch(t, worked, revokedButWorked)
+}
+
+// keyed turns the truth's sha256 handles, which do not depend on a case, into the case's keyed
+// handles of the same values.
+func (tr *truth) keyed(k *normalize.HandleKey) {
+	for i := range tr.Misused {
+		tr.Misused[i].Credential = k.Keyed(tr.Misused[i].Credential)
+	}
+	for i := range tr.Revocations {
+		tr.Revocations[i].Credential = k.Keyed(tr.Revocations[i].Credential)
+	}
+	for _, hs := range [][]string{tr.ExposedNotMisued, tr.NotExposed, tr.Derived} {
+		for i := range hs {
+			hs[i] = k.Keyed(hs[i])
+		}
+	}
 }
 
 func dedupe(xs []string) []string {

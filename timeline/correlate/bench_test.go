@@ -19,11 +19,14 @@ import (
 // million) over ten days, an inventory of BREACHLINE_BENCH_CREDENTIALS credentials (default
 // 100,000), each in its own secret that its consumer reads daily, so every credential is
 // possibly exposed in the two-day window and all its uses are examined; an intruder reads 1,000
-// of the secrets and uses a tenth of those credentials from new addresses. Only Run is timed; the
-// case is built first (through the same store as an ingest, without parsing).
+// of the secrets and uses a tenth of those credentials from new addresses. Every record has its
+// own raw hash; BREACHLINE_BENCH_DUPLICATES (a percentage, default 0) of the window's records are
+// stored a second time under another evidence file, as a log and its .gz copy would be. Only Run
+// is timed; the case is built first (through the same store as an ingest, without parsing).
 func BenchmarkCorrelate(b *testing.B) {
 	events := envInt("BREACHLINE_BENCH_EVENTS", 10_000_000)
 	creds := envInt("BREACHLINE_BENCH_CREDENTIALS", 100_000)
+	dups := envInt("BREACHLINE_BENCH_DUPLICATES", 0)
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "bench.db")
 	c, err := timeline.Create(ctx, path)
@@ -32,10 +35,11 @@ func BenchmarkCorrelate(b *testing.B) {
 	}
 	defer c.Close()
 	setup := time.Now()
-	if err := buildBenchCase(ctx, c, b.TempDir(), events, creds); err != nil {
+	copies, err := buildBenchCase(ctx, c, b.TempDir(), events, creds, dups)
+	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("built a case of %d events and %d credentials in %s", events, creds, time.Since(setup).Round(time.Second))
+	b.Logf("built a case of %d events (%d of them copies) and %d credentials in %s", events+copies, copies, creds, time.Since(setup).Round(time.Second))
 	opt := Options{WindowStart: benchBase.Add(8 * 24 * time.Hour), WindowEnd: benchBase.Add(10 * 24 * time.Hour), Gap: 4 * time.Hour}
 	b.ResetTimer()
 	var res *Result
@@ -50,7 +54,7 @@ func BenchmarkCorrelate(b *testing.B) {
 	if rss := ingesttest.PeakRSS(); rss > 0 {
 		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
 	}
-	b.Logf("results: %d exposures, %d uses, %d findings, credentials %v", res.Exposures, res.Uses, res.Findings, res.Credentials)
+	b.Logf("results: %d exposures, %d uses, %d findings, %d duplicates, credentials %v", res.Exposures, res.Uses, res.Findings, res.Duplicates, res.Credentials)
 	for _, t := range res.Timings {
 		b.Logf("%-28s %s", t.File, t.Duration.Round(time.Millisecond))
 	}
@@ -65,34 +69,36 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// buildBenchCase writes the inventory file and stores the events.
-func buildBenchCase(ctx context.Context, c *timeline.Case, dir string, events, creds int) error {
+// buildBenchCase writes the inventory file and stores the events, then copies of dupPct percent
+// of the window's under a second evidence file; it returns the number of copies.
+func buildBenchCase(ctx context.Context, c *timeline.Case, dir string, events, creds, dupPct int) (int, error) {
 	inv := filepath.Join(dir, "inventory.csv")
 	f, err := os.Create(inv)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	fmt.Fprintln(f, "secret_ref,credential,owner,kind,consumers")
 	for i := 0; i < creds; i++ {
 		fmt.Fprintf(f, "aws-sm:bench/secret-%06d,aws-key-id:%s,owner-%d@example.com,aws-access-key,%s\n", i, benchKey(i), i%5000, benchConsumer(i))
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return 0, err
 	}
 	actor := timeline.Actor{Examiner: "bench"}
 	if _, err := ImportInventory(ctx, c, actor, []string{inv}); err != nil {
-		return err
+		return 0, err
 	}
 	bulk, err := c.BeginBulk(ctx, int64(events)*1024)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	sink := c.Sink(ctx, actor)
 	ev := &normalize.Evidence{Path: "generated", SHA256: fmt.Sprintf("%064d", events), Format: "generated", Parser: "generated@1", Complete: true}
 	w, err := sink.Begin(ev)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	var copies []normalize.Event
 	r := rand.New(rand.NewPCG(1, 2))
 	span := int64(10 * 24 * time.Hour)
 	batch := make([]normalize.Event, 0, 4096)
@@ -100,7 +106,7 @@ func buildBenchCase(ctx context.Context, c *timeline.Case, dir string, events, c
 		t := benchBase.Add(time.Duration(float64(i) / float64(events) * float64(span)))
 		e := normalize.Event{Time: t, TZBasis: normalize.TZExplicit, Source: "aws-cloudtrail", Parser: "generated@1",
 			Outcome: normalize.Success, EvidenceSHA256: ev.SHA256, EvidencePath: ev.Path, Offset: int64(i) * 1000,
-			Length: 1000, RecordIndex: normalize.NoIndex, RawSHA256: ev.SHA256, PrincipalType: "iam-user"}
+			Length: 1000, RecordIndex: normalize.NoIndex, RawSHA256: fmt.Sprintf("%064x", i), PrincipalType: "iam-user"}
 		k := r.IntN(creds)
 		switch n := r.IntN(100); {
 		case n < 2: // the consumer reads the secret
@@ -127,19 +133,41 @@ func buildBenchCase(ctx context.Context, c *timeline.Case, dir string, events, c
 		batch = append(batch, e)
 		if len(batch) == cap(batch) {
 			if err := w.Write(batch, nil); err != nil {
-				return err
+				return 0, err
 			}
 			batch = batch[:0]
 		}
+		if !t.Before(benchBase.Add(8*24*time.Hour)) && i%100 < dupPct {
+			copies = append(copies, e)
+		}
 	}
 	if err := w.Write(batch, nil); err != nil {
-		return err
+		return 0, err
 	}
 	ev.Records, ev.Events = int64(events), int64(events)
 	if err := w.Commit(ev); err != nil {
-		return err
+		return 0, err
 	}
-	return bulk.End(ctx)
+	if len(copies) > 0 {
+		cp := &normalize.Evidence{Path: "generated.gz", SHA256: fmt.Sprintf("%064d", events+1), Format: "generated", Parser: "generated@1", Complete: true}
+		w, err := sink.Begin(cp)
+		if err != nil {
+			return 0, err
+		}
+		for i := range copies {
+			e := &copies[i]
+			e.EvidenceSHA256, e.EvidencePath = cp.SHA256, cp.Path
+			e.ID = normalize.EventID(cp.SHA256, e.Offset, normalize.NoIndex)
+		}
+		if err := w.Write(copies, nil); err != nil {
+			return 0, err
+		}
+		cp.Records, cp.Events = int64(len(copies)), int64(len(copies))
+		if err := w.Commit(cp); err != nil {
+			return 0, err
+		}
+	}
+	return len(copies), bulk.End(ctx)
 }
 
 func benchKey(i int) string      { return fmt.Sprintf("AKIABENCH%011d", i) }

@@ -6,8 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -26,10 +24,13 @@ type Options struct {
 
 // Result says what a run found.
 type Result struct {
-	Window      [2]string
-	Exposures   int64
-	Uses        int64
-	Findings    int64
+	Window    [2]string
+	Exposures int64
+	Uses      int64
+	Findings  int64
+	// Duplicates counts the events set aside as copies of a record already stored under another
+	// evidence file (rule duplicate-records): kept in the case, counted once.
+	Duplicates  int64
 	Credentials map[string]int64 // by status
 	ResultsHash string
 	// Timings says how long each rule file took, for the benchmark and the examiner's curiosity.
@@ -43,7 +44,7 @@ type Timing struct {
 }
 
 // Run replaces the correlator's results in one transaction, with a custody entry naming the rule
-// versions, the window and a hash of the results.
+// versions, the sha256 of the rules' SQL, the window and a hash of the results.
 func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Options) (*Result, error) {
 	if opt.Gap < time.Hour {
 		return nil, fmt.Errorf("the coverage gap threshold must be at least 1h (got %s)", opt.Gap)
@@ -64,9 +65,7 @@ func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Option
 		if err := setup(ctx, tx, start, end, opt.Gap); err != nil {
 			return nil, err
 		}
-		names, _ := fs.Glob(ruleFiles, "rules/*.sql")
-		sort.Strings(names)
-		for _, name := range names {
+		for _, name := range ruleNames() {
 			body, _ := ruleFiles.ReadFile(name)
 			for i, stmt := range statements(string(body)) {
 				start := time.Now()
@@ -88,9 +87,11 @@ func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Option
 		objects := map[string]string{
 			"window_start": start, "window_end": end, "gap": opt.Gap.String(),
 			"results_sha256": res.ResultsHash,
+			"rules_sha256":   RulesSHA256(),
 			"exposures":      strconv.FormatInt(res.Exposures, 10),
 			"uses":           strconv.FormatInt(res.Uses, 10),
 			"findings":       strconv.FormatInt(res.Findings, 10),
+			"duplicates":     strconv.FormatInt(res.Duplicates, 10),
 		}
 		for _, r := range Rules {
 			objects["rule "+r.Name] = r.Version
@@ -180,6 +181,7 @@ func (r *Result) count(ctx context.Context, tx *sql.Tx) error {
 		"SELECT count(*) FROM exposures":       &r.Exposures,
 		"SELECT count(*) FROM credential_uses": &r.Uses,
 		"SELECT count(*) FROM findings":        &r.Findings,
+		"SELECT count(*) FROM temp.duplicates": &r.Duplicates,
 	} {
 		if err := tx.QueryRowContext(ctx, q).Scan(p); err != nil {
 			return err

@@ -2,6 +2,9 @@ package correlate
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
 	"path/filepath"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/all"
+	"github.com/breachline/breachline/ingest/ingesttest"
 	"github.com/breachline/breachline/timeline"
 )
 
@@ -17,25 +21,57 @@ import (
 // it with the incident window of 2026-03-03.
 func scenarioCase(t *testing.T) (*timeline.Case, *Result) {
 	t.Helper()
+	return correlated(t, "testdata/scenario.json")
+}
+
+// correlated is scenarioCase over other evidence: paths are ingested in the order given.
+func correlated(t *testing.T, paths ...string) (*timeline.Case, *Result) {
+	t.Helper()
+	return caseWith(t, paths, "testdata/inventory.csv", "testdata/iocs.csv")
+}
+
+// caseWith ingests paths in the order given, imports the inventory and the indicators and
+// correlates.
+func caseWith(t *testing.T, paths []string, inventory, iocs string) (*timeline.Case, *Result) {
+	t.Helper()
 	ctx := context.Background()
-	c, err := timeline.Create(ctx, filepath.Join(t.TempDir(), "case.db"))
+	// One key for every test case, so that two cases built from the same inputs are identical.
+	c, err := timeline.CreateWithKey(ctx, filepath.Join(t.TempDir(), "case.db"), ingesttest.Key)
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
-	actor := timeline.Actor{Examiner: "test"}
-	res, err := ingest.Run(ctx, ingest.Config{Ingesters: all.Ingesters()}, []string{"testdata/scenario.json"}, c.Sink(ctx, actor))
+	ingestInto(t, c, paths...)
+	_, err = ImportInventory(ctx, c, testActor, []string{inventory})
 	require.NoError(t, err)
-	require.NoError(t, res[0].Err)
-	_, err = ImportInventory(ctx, c, actor, []string{"testdata/inventory.csv"})
+	_, err = ImportIndicators(ctx, c, testActor, []string{iocs})
 	require.NoError(t, err)
-	_, err = ImportIndicators(ctx, c, actor, []string{"testdata/iocs.csv"})
+	return c, correlateCase(t, c)
+}
+
+var testActor = timeline.Actor{Examiner: "test"}
+
+// ingestInto ingests paths into c in the order given; none may be a file c already holds.
+func ingestInto(t *testing.T, c *timeline.Case, paths ...string) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := ingest.Run(ctx, ingest.Config{Ingesters: all.Ingesters()}, paths, c.Sink(ctx, testActor))
 	require.NoError(t, err)
-	r, err := Run(ctx, c, actor, Options{
+	for _, r := range res {
+		require.NoError(t, r.Err)
+		require.Empty(t, r.DuplicateOf, r.Path)
+	}
+}
+
+// correlateCase correlates c over the incident window of 2026-03-03 and 04 (the scenario's and
+// the sample incident's).
+func correlateCase(t *testing.T, c *timeline.Case) *Result {
+	t.Helper()
+	r, err := Run(context.Background(), c, testActor, Options{
 		WindowStart: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC),
 		WindowEnd:   time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC),
 		Gap:         4 * time.Hour,
 	})
 	require.NoError(t, err)
-	return c, r
+	return r
 }
 
 func TestScenario(t *testing.T) {
@@ -56,15 +92,8 @@ func TestScenario(t *testing.T) {
 	require.Equal(t, []string{"aws-key-id:ASIATESTTEMP00000001"}, bob.Derived)
 	require.Equal(t, "bob@example.com", *bob.Owner)
 
-	var other, quiet *CredentialStatus
-	for k, s := range status {
-		switch s.Display {
-		case "hf_…ghij":
-			other = status[k]
-		case "ghp_…ghij":
-			quiet = status[k]
-		}
-	}
+	other := status[ingesttest.Key.Token("hf_OtherTokenValue0123456789abcdefghij")]
+	quiet := status[ingesttest.Key.Token("ghp_QuietTokenValue0123456789abcdefghij")]
 	require.NotNil(t, other)
 	require.Equal(t, "possibly-exposed", other.Status, "read in the window only by its declared consumer")
 	require.Equal(t, "not-exposed", quiet.Status)
@@ -104,4 +133,27 @@ func TestRunsAreByteIdentical(t *testing.T) {
 	require.Equal(t, first.ResultsHash, second.ResultsHash)
 	_, other := scenarioCase(t)
 	require.Equal(t, first.ResultsHash, other.ResultsHash, "a new case from the same inputs gives the same results")
+}
+
+// The correlate custody entry carries the sha256 of the rules' SQL, so that a rule changed
+// without a version bump still shows in the custody log.
+func TestCustodyRecordsTheRulesSQL(t *testing.T) {
+	c, _ := scenarioCase(t)
+	entries, err := c.Custody(context.Background())
+	require.NoError(t, err)
+	last := entries[len(entries)-1]
+	require.Equal(t, "correlate", last.Action)
+
+	files, err := fs.ReadDir(ruleFiles, "rules")
+	require.NoError(t, err)
+	h := sha256.New()
+	for _, f := range files { // ReadDir sorts by name: the order the rules run in
+		b, err := ruleFiles.ReadFile("rules/" + f.Name())
+		require.NoError(t, err)
+		h.Write(b)
+	}
+	require.Equal(t, hex.EncodeToString(h.Sum(nil)), last.Objects["rules_sha256"])
+	for _, r := range Rules {
+		require.Equal(t, r.Version, last.Objects["rule "+r.Name], r.Name)
+	}
 }

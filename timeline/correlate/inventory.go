@@ -43,8 +43,9 @@ type Secret struct {
 var InventoryColumns = []string{"secret_ref", "credential", "owner", "kind", "scopes", "data_categories", "consumers", "revoked_at"}
 
 // ReadInventory reads an inventory file: CSV with a header row, or JSON lines with the same keys
-// (chosen by the first non-blank byte). Errors name the file and line, never a credential value.
-func ReadInventory(path string) ([]Secret, string, error) {
+// (chosen by the first non-blank byte). Raw values and sha256 handles become handles under the
+// case's key. Errors name the file and line, never a credential value.
+func ReadInventory(path string, key *normalize.HandleKey) ([]Secret, string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, "", err
@@ -56,7 +57,7 @@ func ReadInventory(path string) ([]Secret, string, error) {
 	}
 	var out []Secret
 	for _, r := range rows {
-		s, err := r.secret()
+		s, err := r.secret(key)
 		if err != nil {
 			return nil, "", fmt.Errorf("%s:%d: %w", path, r.line, err)
 		}
@@ -157,7 +158,7 @@ func scrub(err error) error {
 	return errors.New("malformed row")
 }
 
-func (r row) secret() (Secret, error) {
+func (r row) secret(key *normalize.HandleKey) (Secret, error) {
 	for k := range r.fields {
 		if !contains(InventoryColumns, k) {
 			return Secret{}, fmt.Errorf("unknown column %q (columns: %s)", k, strings.Join(InventoryColumns, ", "))
@@ -179,12 +180,13 @@ func (r row) secret() (Secret, error) {
 		if raw == "" {
 			return s, errors.New("credential raw: has no value")
 		}
-		s.Handles = normalize.RawHandles(raw)
+		s.Handles = key.RawHandles(raw)
 		s.Credential, s.Display = s.Handles[0], normalize.Mask(raw)
 	default:
 		if err := normalize.CheckHandle(cred); err != nil {
 			return s, fmt.Errorf("credential must be a handle (scheme:value) or raw:<value>: %w", err)
 		}
+		cred = key.Keyed(cred)
 		s.Credential, s.Handles, s.Display = cred, []string{cred}, displayHandle(cred)
 	}
 	for _, c := range strings.Split(r.fields["consumers"], ";") {
@@ -206,7 +208,7 @@ func (r row) secret() (Secret, error) {
 func displayHandle(h string) string {
 	scheme, value, _ := normalize.SplitHandle(h)
 	switch scheme {
-	case normalize.SchemeSHA256, normalize.SchemeGitHubHashedToken, normalize.SchemeVaultHMAC:
+	case normalize.SchemeKeyed, normalize.SchemeGitHubHashedToken, normalize.SchemeVaultHMAC:
 		if len(value) > 12 {
 			return scheme + ":" + value[:12] + "…"
 		}

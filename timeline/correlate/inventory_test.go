@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/breachline/breachline/ingest/ingesttest"
 )
 
 func TestInventoryErrorsNameTheLineButNeverTheValue(t *testing.T) {
@@ -19,7 +21,7 @@ func TestInventoryErrorsNameTheLineButNeverTheValue(t *testing.T) {
 	} {
 		p := filepath.Join(dir, "inv.csv")
 		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
-		_, _, err := ReadInventory(p)
+		_, _, err := ReadInventory(p, ingesttest.Key)
 		require.ErrorContains(t, err, want)
 		require.NotContains(t, err.Error(), "notAHandleButATokenValue")
 		require.NotContains(t, err.Error(), "secretValue")
@@ -29,11 +31,11 @@ func TestInventoryErrorsNameTheLineButNeverTheValue(t *testing.T) {
 func TestInventoryRawValuesBecomeHandles(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "inv.jsonl")
 	require.NoError(t, os.WriteFile(p, []byte(`{"secret_ref":"k8s:ns/app","credential":"raw:ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789","consumers":["a","b"]}`+"\n"), 0o644))
-	rows, sum, err := ReadInventory(p)
+	rows, sum, err := ReadInventory(p, ingesttest.Key)
 	require.NoError(t, err)
 	require.Len(t, sum, 64)
 	require.Len(t, rows, 1)
-	require.Equal(t, "ghp_…6789", rows[0].Display)
+	require.Equal(t, "ghp_…", rows[0].Display, "the vendor prefix, nothing of the value")
 	require.Equal(t, []string{"a", "b"}, rows[0].Consumers)
 	require.Len(t, rows[0].Handles, 2)
 	for _, h := range rows[0].Handles {

@@ -1,7 +1,11 @@
 package correlate
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"io/fs"
+	"sort"
 	"strings"
 )
 
@@ -18,6 +22,26 @@ var Rules = []struct{ Name, Version, About string }{
 	{"derived-credential", "1", "a credential issued with an exposed credential"},
 	{"ip-pivot", "1", "another credential presented from an address that misused an exposed one"},
 	{"coverage-gap", "1", "a source silent for longer than the threshold inside the window"},
+	{"duplicate-records", "1", "records stored under two evidence files, counted and cited once"},
+}
+
+// ruleNames are the rule files in the order they run.
+func ruleNames() []string {
+	names, _ := fs.Glob(ruleFiles, "rules/*.sql")
+	sort.Strings(names)
+	return names
+}
+
+// RulesSHA256 is the sha256 of the rule files' bytes, concatenated in the order they run (the
+// same as cat timeline/correlate/rules/*.sql | sha256sum). The custody entry of every run
+// records it, so a rule changed without a version bump still shows.
+func RulesSHA256() string {
+	h := sha256.New()
+	for _, name := range ruleNames() {
+		body, _ := ruleFiles.ReadFile(name)
+		h.Write(body)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // statements splits a rule file into its statements: each ends with a semicolon at the end of a

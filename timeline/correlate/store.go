@@ -14,17 +14,21 @@ import (
 // change recorded in the custody log with each file's sha256. The inventory is the platform's
 // snapshot of which credential sits in which secret; importing again replaces it.
 func ImportInventory(ctx context.Context, c *timeline.Case, actor timeline.Actor, files []string) (int, error) {
+	key, err := c.HandleKey(ctx)
+	if err != nil {
+		return 0, err
+	}
 	var all []Secret
 	objects := map[string]string{}
 	for _, f := range files {
-		rows, sum, err := ReadInventory(f)
+		rows, sum, err := ReadInventory(f, key)
 		if err != nil {
 			return 0, err
 		}
 		all = append(all, rows...)
 		objects["file "+f] = sum
 	}
-	_, err := c.Change(ctx, actor, "inventory-import", func(tx *sql.Tx) (map[string]string, error) {
+	_, err = c.Change(ctx, actor, "inventory-import", func(tx *sql.Tx) (map[string]string, error) {
 		for _, s := range []string{"DELETE FROM inventory", "DELETE FROM inventory_handles"} {
 			if _, err := tx.ExecContext(ctx, s); err != nil {
 				return nil, err

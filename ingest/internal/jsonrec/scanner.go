@@ -2,9 +2,11 @@
 // record's byte offset, length, start line and array position. It understands the containers log
 // exporters use: JSON lines, concatenated (pretty-printed) objects, a bare array, and a wrapper
 // object with a key that holds the array ({"Records":[…]}, {"value":[…]}, or {"QueryStatus":…,
-// "QueryResultRows":[…]}). Memory is bounded by
-// the record size limit, not the file size: a 50 MB single-line Records file is walked one
-// record at a time.
+// "QueryResultRows":[…]}). Nothing in a container vanishes: the members of a wrapper object
+// other than its record array are either metadata the format declares (a NextToken) or records
+// too (another array) or a bad record of their own, and a container the input ends inside is
+// reported as truncated. Memory is bounded by the record size limit, not the file size: a 50 MB
+// single-line Records file is walked one record at a time.
 package jsonrec
 
 import (
@@ -41,22 +43,26 @@ type Scanner struct {
 	err   error // a read error other than EOF
 
 	inArray bool // walking the elements of a container array
-	inWrap  bool // that array is inside a wrapper object, whose rest must be skipped after it
+	inWrap  bool // walking the members of a wrapper object (between them, or in one's array)
 	// sawRecord is set once a top-level object turned out to be a record: from then on the
 	// stream is mostly records (JSON lines, concatenated objects), and an object is probed for a
 	// wrapper key only when one of the keys appears in its first bytes, so that records do not
 	// pay for a second pass each.
 	sawRecord bool
 	quoted    [][]byte // the wrapper keys as "key", for that quick look
+	metadata  []string // members of a wrapper object that are container syntax, not records
 	index     int64
+	arrayKey  string // the key of the wrapper member whose array is being walked
 	rec       ingest.Record
 	bad       string
+	oversize  bool // the current record is over the limit: Raw holds its beginning only
 	snippet   []byte
 }
 
 // New returns a scanner over r. max bounds one record in bytes; wrappers are the keys that, as
 // a key of a top-level object holding an array (found within the object's first 64 KiB), make
-// that object a container: its array's elements are the records, its other members are skipped.
+// that object a container: the elements of its arrays are the records; its other members are
+// skipped when Metadata names them and are bad records otherwise.
 func New(r io.Reader, max int, wrappers ...string) *Scanner {
 	if max <= 0 {
 		max = ingest.DefaultMaxRecord
@@ -68,13 +74,39 @@ func New(r io.Reader, max int, wrappers ...string) *Scanner {
 	return &Scanner{r: r, max: max, wrappers: wrappers, quoted: quoted, buf: make([]byte, chunk), line: 1}
 }
 
+// Metadata names the members of a wrapper object that are the container's own syntax, such as
+// a pagination token ("NextToken") or query statistics: they are skipped. Any other member of a
+// wrapper object is read: an array's elements are records, whatever its key, and another value
+// is a bad record, so that nothing the container holds vanishes unseen. It returns s.
+func (s *Scanner) Metadata(keys ...string) *Scanner {
+	s.metadata = append(s.metadata, keys...)
+	return s
+}
+
+// ErrTruncated is wrapped by the error of a stream that ends inside a record or a container: the
+// evidence was cut off (a copy of a log being written, an interrupted transfer). Err returns it
+// as an *ingest.ReadError at the end of the input, so the core records the break and marks the
+// evidence incomplete, as it does for a truncated gzip member.
+var ErrTruncated = errors.New("truncated")
+
 // Record returns the current record.
 func (s *Scanner) Record() ingest.Record { return s.rec }
+
+// Member returns the key of the wrapper object's member whose array holds the current record
+// ("Records"), or "" for a record that is not in a wrapper object. A key the format does not
+// know as a container is worth telling the examiner about.
+func (s *Scanner) Member() string {
+	if s.rec.Index == normalize.NoIndex {
+		return ""
+	}
+	return s.arrayKey
+}
 
 // Bad returns why the current record is not a JSON value, or "".
 func (s *Scanner) Bad() string { return s.bad }
 
-// Err returns the read error that ended the scan, or nil at a clean end of input.
+// Err returns the read error that ended the scan, an *ingest.ReadError wrapping ErrTruncated
+// when the input ended inside a record or container, or nil at a clean end of input.
 func (s *Scanner) Err() error { return s.err }
 
 // Next advances to the next record and reports whether there is one.
@@ -84,22 +116,40 @@ func (s *Scanner) Next() bool {
 		if s.inArray {
 			c, ok := s.skipSpace(true)
 			if !ok {
-				return false // input ended inside the array: nothing pending, nothing lost
+				return s.truncate("JSON array not closed at the end of input")
 			}
 			if c == ']' {
 				s.consume(1)
 				s.inArray = false
-				if s.inWrap {
-					s.inWrap = false
-					s.skipWrapperRest()
-				}
 				continue
 			}
-			if !s.scanValue(false, s.index) {
+			if !s.scanValue(false, s.index, 0) {
 				return false
 			}
 			s.index++
 			return true
+		}
+		if s.inWrap {
+			c, ok := s.skipSpace(true)
+			if !ok {
+				return s.truncate("container object not closed at the end of input")
+			}
+			switch c {
+			case '}':
+				s.consume(1)
+				s.inWrap = false
+				continue
+			case '"':
+				if s.member() {
+					return true
+				}
+				if s.err != nil {
+					return false
+				}
+				continue
+			default:
+				return s.scanRest("container object is not well-formed JSON here: its rest is not read")
+			}
 		}
 		c, ok := s.skipSpace(true)
 		if !ok {
@@ -108,22 +158,126 @@ func (s *Scanner) Next() bool {
 		switch {
 		case c == '[':
 			s.consume(1)
-			s.inArray, s.index = true, 0
+			s.inArray, s.index, s.arrayKey = true, 0, ""
 			continue
 		case c == '{':
 			if !s.sawRecord || s.mentionsWrapper() {
 				if n := s.wrapperPrefix(); n > 0 {
-					s.consume(n)
-					s.inArray, s.inWrap, s.index = true, true, 0
+					s.consume(1)
+					s.inWrap = true
 					continue
 				}
 			}
 			s.sawRecord = true
-			return s.scanValue(true, normalize.NoIndex)
+			return s.scanValue(true, normalize.NoIndex, 0)
 		default:
 			return s.scanGarbage()
 		}
 	}
+}
+
+// truncate ends the scan at the end of input inside a record or container.
+func (s *Scanner) truncate(why string) bool {
+	if s.err == nil {
+		s.err = &ingest.ReadError{Offset: s.base + int64(s.end), Err: fmt.Errorf("%s (%w)", why, ErrTruncated)}
+	}
+	return false
+}
+
+// member reads the member of a wrapper object that starts at buf[start] (with its key's quote).
+// An array is entered: its elements are the next records. Metadata is skipped. Anything else is
+// yielded as a bad record spanning the whole member, and member reports true.
+func (s *Scanner) member() bool {
+	var key string
+	n := 0
+	for {
+		k, m, status := memberPrefix(s.buf[s.start:s.end])
+		if status == prefixOK {
+			key, n = k, m
+			break
+		}
+		if status == prefixBad || s.end-s.start > wrapperProbe {
+			return s.scanRest("container object is not well-formed JSON here: its rest is not read")
+		}
+		if !s.fill(s.start) {
+			if s.err != nil {
+				return false
+			}
+			return s.truncate("container object not closed at the end of input")
+		}
+	}
+	meta := slices.Contains(s.metadata, key)
+	switch v := s.buf[s.start+n]; {
+	case v == '[' && !meta:
+		s.consume(n + 1)
+		s.inArray, s.index, s.arrayKey = true, 0, key
+		return false
+	case v == ',' || v == '}' || v == ']':
+		return s.scanRest(fmt.Sprintf("container member %q has no value: the rest of the container object is not read", key))
+	}
+	if !s.scanValue(false, normalize.NoIndex, n) {
+		return false
+	}
+	switch {
+	case meta && (s.bad == "" || s.oversize):
+		// The container's own syntax: not a record, nothing lost.
+		s.bad = ""
+		return false
+	case meta:
+		s.bad = fmt.Sprintf("container member %q: %s", key, s.bad)
+	case s.bad != "":
+		s.bad = fmt.Sprintf("unexpected member %q of the container object, not read: %s", key, s.bad)
+	default:
+		s.bad = fmt.Sprintf("unexpected member %q of the container object, not read (not a record array of this format)", key)
+	}
+	return true
+}
+
+// Outcomes of memberPrefix.
+const (
+	prefixOK   = iota // the key, the colon and the value's first byte are in view
+	prefixMore        // more input is needed to tell
+	prefixBad         // not `"key" :` followed by a value
+)
+
+// memberPrefix reads `"key" : ` at the start of b and returns the key (as written, escapes
+// undecoded: wrapper and metadata keys hold none) and the index of the value's first byte.
+func memberPrefix(b []byte) (key string, n int, status int) {
+	i := 1
+	for ; i < len(b); i++ {
+		if b[i] == '\\' {
+			i++
+			continue
+		}
+		if b[i] == '"' || b[i] == '\n' {
+			break
+		}
+	}
+	if i >= len(b) {
+		return "", 0, prefixMore
+	}
+	if b[i] != '"' {
+		return "", 0, prefixBad
+	}
+	key = string(b[1:i])
+	i++
+	ws := func() bool {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+			i++
+		}
+		return i < len(b)
+	}
+	if !ws() {
+		return "", 0, prefixMore
+	}
+	if b[i] != ':' {
+		return "", 0, prefixBad
+	}
+	i++
+	if !ws() {
+		return "", 0, prefixMore
+	}
+	return key, i, prefixOK
 }
 
 // fill reads more input, keeping buf[keep:end]. It reports false at EOF or on a read error.
@@ -321,56 +475,90 @@ func skipValue(b []byte, i int) (int, bool) {
 	return 0, false
 }
 
-// skipWrapperRest skips what follows the container array inside its wrapper object, up to and
-// including the wrapper's closing brace: keys such as NextToken are not records.
-func (s *Scanner) skipWrapperRest() {
+// scanRest takes the rest of the wrapper object from buf[start] up to and including its closing
+// brace as one bad record, for content that cannot be walked member by member: the scan goes on
+// after the object.
+func (s *Scanner) scanRest(reason string) bool {
+	s.rec = ingest.Record{Offset: s.base + int64(s.start), Line: s.line, Index: normalize.NoIndex}
+	s.snippet = s.snippet[:0]
+	s.oversize = false
+	var skipped int64
 	depth, inStr, esc := 1, false, false
-	for {
-		for s.start < s.end {
-			c := s.buf[s.start]
-			s.start++
-			switch {
-			case c == '\n':
-				s.line++
-			case inStr:
-				if esc {
-					esc = false
-				} else if c == '\\' {
-					esc = true
-				} else if c == '"' {
-					inStr = false
-				}
-			case c == '"':
-				inStr = true
-			case c == '{' || c == '[':
-				depth++
-			case c == '}' || c == ']':
-				depth--
-				if depth == 0 {
-					return
-				}
+	i := s.start
+	for depth > 0 {
+		if i >= s.end {
+			if !s.oversize && i-s.start > s.max {
+				s.oversize = true
+				s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, s.max+1)]...)
 			}
+			if s.oversize {
+				s.line += int64(bytes.Count(s.buf[s.start:i], []byte{'\n'}))
+				skipped += int64(i - s.start)
+				s.start = i
+			}
+			rel := i - s.start
+			ok := s.fill(s.start)
+			i = s.start + rel
+			if !ok {
+				if s.err != nil {
+					return false
+				}
+				return s.truncate("container object not closed at the end of input")
+			}
+			continue
 		}
-		if !s.fill(s.start) {
-			return
+		c := s.buf[i]
+		i++
+		switch {
+		case inStr:
+			if esc {
+				esc = false
+			} else if c == '\\' {
+				esc = true
+			} else if c == '"' {
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
 		}
 	}
+	s.inWrap = false
+	s.rec.Length = skipped + int64(i-s.start)
+	if !s.oversize && i-s.start > s.max {
+		s.oversize = true
+		s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, s.max+1)]...)
+	}
+	if s.oversize {
+		s.rec.Raw = s.snippet
+		s.bad = fmt.Sprintf("%s; %d bytes, over the %d-byte limit (--max-record)", reason, s.rec.Length, s.max)
+	} else {
+		s.rec.Raw = s.buf[s.start:i]
+		s.bad = reason
+	}
+	s.line += int64(bytes.Count(s.buf[s.start:i], []byte{'\n'}))
+	s.start = i
+	return true
 }
 
 // scanValue reads one JSON value starting at buf[start]. A top-level record also ends, as a bad
 // one, at a raw newline inside a string or at a newline followed by '{' or '[' in column 0: JSON
 // lines and pretty-printed records both start in column 0, so one broken line costs one record.
-// It returns false when a read error cut the record short: the core reports that break, so the
+// The value starts skip bytes into the record (after a member's key). It returns false when a
+// read error or the end of input cut the record short: the core reports that break, so the
 // partial record is not yielded.
-func (s *Scanner) scanValue(topLevel bool, index int64) bool {
+func (s *Scanner) scanValue(topLevel bool, index int64, skip int) bool {
 	s.rec = ingest.Record{Offset: s.base + int64(s.start), Line: s.line, Index: index}
 	s.snippet = s.snippet[:0]
 	oversize := false
 	var skipped int64 // bytes dropped from the buffer in oversize mode
 	depth, inStr, esc := 0, false, false
-	scalar := s.buf[s.start] != '{' && s.buf[s.start] != '['
-	i := s.start
-	lines := int64(0)
+	i := s.start + skip
+	scalar := s.buf[i] != '{' && s.buf[i] != '['
+	lines := int64(bytes.Count(s.buf[s.start:i], []byte{'\n'})) // in a member's key and colon
 	reason := ""
 	for {
 		// Checked before a refill, so that where the buffer ends cannot change the verdict.
@@ -394,8 +582,7 @@ func (s *Scanner) scanValue(topLevel bool, index int64) bool {
 				if scalar && !inStr {
 					break
 				}
-				reason = "JSON record cut off by the end of input"
-				break
+				return s.truncate("JSON record cut off by the end of input")
 			}
 			continue
 		}
@@ -494,7 +681,7 @@ done:
 		oversize = true
 		s.snippet = append(s.snippet, s.buf[s.start:s.start+min(normalize.SnippetLen, s.max+1)]...)
 	}
-	if i == s.start && !oversize {
+	if i == s.start+skip && !oversize {
 		// A closer where an element should start ("[1, }]"): take it as a bad record of its
 		// own so that scanning advances instead of yielding empty records forever.
 		i++
@@ -502,6 +689,7 @@ done:
 	}
 	length := skipped + int64(i-s.start)
 	s.rec.Length = length
+	s.oversize = oversize
 	if oversize {
 		s.rec.Raw = s.snippet
 		s.bad = fmt.Sprintf("record of %d bytes exceeds the %d-byte limit (--max-record)", length, s.max)

@@ -8,17 +8,17 @@
 -- whose prefix the inventory secret starts with.
 
 CREATE TEMP TABLE read_refs AS
-SELECT e.id AS event_id, e.secret_ref AS ref
+SELECT e.id AS event_id, e.secret_ref AS ref, e.rowid AS event_rowid, e.raw_sha256
 FROM events e
 WHERE e.category = 'secret_read' AND e.secret_ref IS NOT NULL
 UNION
-SELECT e.id, j.value
+SELECT e.id, j.value, e.rowid, e.raw_sha256
 FROM events e, json_each(e.attrs, '$.secret_refs') j
 WHERE e.category = 'secret_read' AND e.attrs IS NOT NULL AND json_type(e.attrs, '$.secret_refs') = 'array';
 
 -- ref_keys gives each reference its comparison key: an aws-sm ARN is keyed by its secret name.
 CREATE TEMP TABLE read_keys AS
-SELECT event_id, ref,
+SELECT event_id, event_rowid, raw_sha256, ref,
        CASE WHEN ref LIKE 'aws-sm:arn:%:secret:%' THEN
               'aws-sm:' || CASE WHEN substr(substr(ref, instr(ref, ':secret:') + 8), -7, 1) = '-'
                                 THEN substr(substr(ref, instr(ref, ':secret:') + 8), 1, length(substr(ref, instr(ref, ':secret:') + 8)) - 7)
@@ -38,13 +38,20 @@ FROM inventory;
 CREATE INDEX temp.inventory_keys_key ON inventory_keys(key);
 
 CREATE TEMP TABLE read_match AS
-SELECT r.event_id, i.secret_ref, r.ref AS read_ref, 0 AS listing
+SELECT r.event_id, i.secret_ref, r.ref AS read_ref, 0 AS listing, r.event_rowid, r.raw_sha256
 FROM read_keys r JOIN inventory_keys i ON i.key = r.key
 UNION
-SELECT r.event_id, i.secret_ref, r.ref, 1
+SELECT r.event_id, i.secret_ref, r.ref, 1, r.event_rowid, r.raw_sha256
 FROM read_keys r JOIN inventory_keys i
   ON r.listing AND substr(i.secret_ref, 1, length(r.ref) - 1) = substr(r.ref, 1, length(r.ref) - 1);
 CREATE INDEX temp.read_match_secret ON read_match(secret_ref, event_id);
+
+-- A read stored under two evidence files is one read: its duplicates leave the match here, so
+-- every rule after this one sees the canonical event only (00_duplicates.sql).
+INSERT INTO dup_scope SELECT event_rowid, raw_sha256 FROM read_match;
+INSERT OR IGNORE INTO duplicates SELECT * FROM scope_duplicates;
+DELETE FROM temp.dup_scope;
+DELETE FROM temp.read_match WHERE event_id IN (SELECT event_id FROM duplicates);
 
 -- The facts each classification rests on. A read logged without an outcome (Vault's request
 -- record) is left to its sibling record of the same request (the response) when there is one.

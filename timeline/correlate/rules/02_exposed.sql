@@ -17,8 +17,9 @@ CREATE UNIQUE INDEX temp.exposed_credential ON exposed(credential);
 
 -- Lineage (rule derived-credential): a credential issued by a call made with an exposed
 -- credential, at or after its exposure, is exposed too, from the moment it was issued; so are
--- those it issues in turn.
-CREATE TEMP TABLE lineage AS
+-- those it issues in turn. Every step is kept first, so that the duplicates of an issue can be
+-- set aside before each credential keeps the first issue that made it.
+CREATE TEMP TABLE lineage_steps AS
 WITH RECURSIVE l(root, handle, parent, since, issue_event, depth) AS (
   SELECT x.credential, h.handle, NULL, x.exposed_at, NULL, 0
   FROM exposed x JOIN inventory_handles h ON h.credential = x.credential
@@ -28,8 +29,23 @@ WITH RECURSIVE l(root, handle, parent, since, issue_event, depth) AS (
   WHERE e.category = 'credential_issue' AND e.outcome <> 'failure'
     AND json_extract(e.attrs, '$.issued_credential') IS NOT NULL AND l.depth < 8
 )
-SELECT root, handle, parent, min(since) AS since, issue_event, min(depth) AS depth
-FROM l GROUP BY root, handle;
+SELECT * FROM l;
+
+INSERT INTO dup_scope SELECT e.rowid, e.raw_sha256 FROM events e WHERE e.id IN (SELECT issue_event FROM lineage_steps);
+INSERT OR IGNORE INTO duplicates SELECT * FROM scope_duplicates;
+DELETE FROM temp.dup_scope;
+
+-- A credential issued more than once (or reached by two paths) keeps its earliest issue, then
+-- the shallowest, then the lowest event id: the same on every run.
+CREATE TEMP TABLE lineage AS
+SELECT root, handle, parent, since, issue_event, depth FROM (
+  SELECT root, handle, parent, issue_event,
+         min(since) OVER c AS since, min(depth) OVER c AS depth,
+         row_number() OVER (c ORDER BY since, depth, issue_event) AS n
+  FROM lineage_steps
+  WHERE issue_event IS NULL OR issue_event NOT IN (SELECT event_id FROM duplicates)
+  WINDOW c AS (PARTITION BY root, handle)
+) WHERE n = 1;
 
 CREATE INDEX temp.lineage_handle ON lineage(handle);
 CREATE INDEX temp.lineage_root ON lineage(root, depth);
@@ -42,6 +58,11 @@ SELECT coalesce(json_extract(attrs, '$.revoked_credential'), credential) AS hand
 FROM events
 WHERE category = 'credential_revoke' AND outcome <> 'failure'
   AND coalesce(json_extract(attrs, '$.revoked_credential'), credential) IS NOT NULL;
+
+INSERT INTO dup_scope SELECT e.rowid, e.raw_sha256 FROM events e WHERE e.id IN (SELECT event_id FROM revokes);
+INSERT OR IGNORE INTO duplicates SELECT * FROM scope_duplicates;
+DELETE FROM temp.dup_scope;
+DELETE FROM temp.revokes WHERE event_id IN (SELECT event_id FROM duplicates);
 CREATE INDEX temp.revokes_handle ON revokes(handle);
 
 CREATE TEMP TABLE revocation AS

@@ -22,7 +22,7 @@ CREATE INDEX temp.baseline_ua_k ON baseline_ua(credential, user_agent);
 
 CREATE TEMP TABLE use_facts AS
 SELECT l.root AS credential, l.handle, l.parent AS via, e.id AS event_id, e.time, e.source, e.action,
-       e.outcome, e.principal, e.src_ip, e.user_agent,
+       e.outcome, e.principal, e.src_ip, e.user_agent, e.rowid AS event_rowid, e.raw_sha256,
        (e.src_ip IS NOT NULL AND NOT EXISTS (SELECT 1 FROM baseline_ip b WHERE b.credential = l.root AND b.src_ip = e.src_ip)) AS new_ip,
        (e.user_agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM baseline_ua b WHERE b.credential = l.root AND b.user_agent = e.user_agent)) AS new_ua,
        NOT EXISTS (SELECT 1 FROM baseline b WHERE b.credential = l.root) AS no_baseline,
@@ -40,6 +40,12 @@ SELECT l.root AS credential, l.handle, l.parent AS via, e.id AS event_id, e.time
 FROM lineage l
 JOIN events e ON e.credential = l.handle AND e.time >= l.since
 LEFT JOIN revocation r ON r.credential = l.root;
+
+-- A use stored under two evidence files is one use (00_duplicates.sql).
+INSERT INTO dup_scope SELECT event_rowid, raw_sha256 FROM use_facts;
+INSERT OR IGNORE INTO duplicates SELECT * FROM scope_duplicates;
+DELETE FROM temp.dup_scope;
+DELETE FROM temp.use_facts WHERE event_id IN (SELECT event_id FROM duplicates);
 
 INSERT INTO credential_uses(credential, handle, via, event_id, time, source, action, outcome, principal, src_ip,
                             user_agent, novel, after_revocation, reasons)

@@ -53,7 +53,8 @@ SELECT substr(sha256_hex('exposed-credential-used-novel|' || u.credential), 1, 3
          ', was presented in a new way ' || count(*) || ' time(s) between ' || substr(min(u.time), 1, 19) || 'Z' || ' and ' || substr(max(u.time), 1, 19) || 'Z' ||
          ' (' || sum(u.outcome <> 'failure') || ' went through, ' || sum(u.outcome = 'failure') || ' refused)' ||
          coalesce(', from ' || (SELECT group_concat(ip, ', ') FROM (SELECT DISTINCT src_ip AS ip FROM credential_uses
-                                   WHERE credential = u.credential AND novel AND src_ip IS NOT NULL ORDER BY src_ip)), ''),
+                                   WHERE credential = u.credential AND novel AND src_ip IS NOT NULL ORDER BY src_ip)), '') ||
+         CASE WHEN count(*) > 500 THEN '; cites the first 500 of ' || count(*) || ' uses' ELSE '' END,
        u.credential, fe.secret_ref, ci.owner,
        (SELECT src_ip FROM credential_uses WHERE credential = u.credential AND novel ORDER BY time, event_id LIMIT 1),
        (SELECT json_group_array(id) FROM (
@@ -77,7 +78,8 @@ SELECT substr(sha256_hex('use-after-revocation|' || u.credential), 1, 32),
        min(u.time),
        ci.display || coalesce(' (' || ci.owner || ')', '') || ' was revoked at ' || substr(r.revoked_at, 1, 19) || 'Z' || ' and presented ' || count(*) ||
          ' time(s) afterwards, ' || sum(u.outcome = 'success') || ' successfully' ||
-         CASE WHEN max(u.outcome = 'success') THEN ': revocation did not take effect' ELSE ': all refused' END,
+         CASE WHEN max(u.outcome = 'success') THEN ': revocation did not take effect' ELSE ': all refused' END ||
+         CASE WHEN count(*) > 500 THEN '; cites the first 500 of ' || count(*) || ' uses' ELSE '' END,
        u.credential, fe.secret_ref, ci.owner,
        (SELECT src_ip FROM credential_uses WHERE credential = u.credential AND after_revocation ORDER BY time, event_id LIMIT 1),
        (SELECT json_group_array(id) FROM (
@@ -130,7 +132,10 @@ SELECT substr(sha256_hex('derived-credential|' || l.root || '|' || l.handle), 1,
          ' (' || (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) || ' use(s) since' ||
          CASE WHEN EXISTS (SELECT 1 FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root
                              AND instr(u.reasons, 'it derives from was revoked') > 0 AND u.outcome <> 'failure')
-              THEN ', some after its parent was revoked' ELSE '' END || ')',
+              THEN ', some after its parent was revoked' ELSE '' END || ')' ||
+         CASE WHEN (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) > 500
+              THEN '; cites the first 500 of ' || (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) || ' uses'
+              ELSE '' END,
        l.handle, fe.secret_ref, ci.owner, e.src_ip,
        (SELECT json_group_array(id) FROM (
           SELECT l.issue_event AS id, l.since AS t
@@ -154,19 +159,57 @@ CREATE TEMP TABLE novel_ips AS
 SELECT DISTINCT u.src_ip FROM credential_uses u JOIN exposed x ON x.credential = u.credential
 WHERE u.novel AND u.src_ip IS NOT NULL AND x.proven_at IS NOT NULL;
 
+CREATE TEMP TABLE pivot_events AS
+SELECT e.id AS event_id, e.time, e.src_ip, e.credential, e.rowid AS event_rowid, e.raw_sha256
+FROM novel_ips n
+JOIN events e ON e.src_ip = n.src_ip
+WHERE e.credential IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lineage l WHERE l.handle = e.credential);
+
+-- An event stored under two evidence files is presented once (00_duplicates.sql).
+INSERT INTO dup_scope SELECT event_rowid, raw_sha256 FROM pivot_events;
+INSERT OR IGNORE INTO duplicates SELECT * FROM scope_duplicates;
+DELETE FROM temp.dup_scope;
+DELETE FROM temp.pivot_events WHERE event_id IN (SELECT event_id FROM duplicates);
+CREATE INDEX temp.pivot_events_k ON pivot_events(src_ip, credential, time, event_id);
+
 INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
 SELECT substr(sha256_hex('ip-pivot|' || e.src_ip || '|' || e.credential), 1, 32),
        (SELECT rule FROM rule_version WHERE name = 'ip-pivot'),
        'medium',
        min(e.time),
        e.src_ip || ', seen misusing exposed credentials, also presented ' || e.credential || ' ' || count(*) ||
-         ' time(s) between ' || substr(min(e.time), 1, 19) || 'Z' || ' and ' || substr(max(e.time), 1, 19) || 'Z',
+         ' time(s) between ' || substr(min(e.time), 1, 19) || 'Z' || ' and ' || substr(max(e.time), 1, 19) || 'Z' ||
+         CASE WHEN count(*) > 500 THEN '; cites the first 500 of ' || count(*) || ' events' ELSE '' END,
        e.credential, NULL,
        (SELECT min(i.owner) FROM inventory_handles h JOIN inventory i ON i.credential = h.credential WHERE h.handle = e.credential),
        e.src_ip,
-       (SELECT json_group_array(id ORDER BY t, id) FROM (SELECT e2.id, e2.time AS t FROM events e2
-          WHERE e2.src_ip = e.src_ip AND e2.credential = e.credential ORDER BY e2.time, e2.id LIMIT 500))
-FROM novel_ips n
-JOIN events e ON e.src_ip = n.src_ip
-WHERE e.credential IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lineage l WHERE l.handle = e.credential)
+       (SELECT json_group_array(id ORDER BY t, id) FROM (SELECT p.event_id AS id, p.time AS t FROM pivot_events p
+          WHERE p.src_ip = e.src_ip AND p.credential = e.credential ORDER BY p.time, p.event_id LIMIT 500))
+FROM pivot_events e
 GROUP BY e.src_ip, e.credential;
+
+-- duplicate-records: the records that the rules above found under two evidence files, one
+-- finding per pair of files (the duplicates' file, the canonical events' file), citing the
+-- duplicates beside their canonical events so that explain shows both records. Only the records
+-- the rules examined are compared (00_duplicates.sql): the finding does not measure the whole
+-- overlap of the two files.
+INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
+SELECT substr(sha256_hex('duplicate-records|' || d.evidence_sha256 || '|' || d.canonical_evidence), 1, 32),
+       (SELECT rule FROM rule_version WHERE name = 'duplicate-records'),
+       'info',
+       min(d.time),
+       count(*) || ' record(s) of ' || dv.path || ' examined by the correlator, between ' || substr(min(d.time), 1, 19) || 'Z' ||
+         ' and ' || substr(max(d.time), 1, 19) || 'Z' || ', are byte-identical to records of ' || cv.path ||
+         ', ingested before it (same raw_sha256): each is counted and cited once, as the event of ' || cv.path ||
+         CASE WHEN count(*) > 250 THEN '; cites the first 250 of ' || count(*) || ' duplicates' ELSE '' END,
+       NULL, NULL, NULL, NULL,
+       -- Each pair in a row: the canonical event, then its duplicate.
+       (SELECT json_group_array(CASE s.k WHEN 0 THEN p.canonical_id ELSE p.event_id END ORDER BY p.time, p.canonical_id, s.k)
+          FROM (SELECT d2.event_id, d2.canonical_id, d2.time FROM duplicates d2
+                 WHERE d2.evidence_sha256 = d.evidence_sha256 AND d2.canonical_evidence = d.canonical_evidence
+                 ORDER BY d2.time, d2.canonical_id LIMIT 250) p,
+               (SELECT 0 AS k UNION ALL SELECT 1) s)
+FROM duplicates d
+JOIN evidence dv ON dv.sha256 = d.evidence_sha256
+JOIN evidence cv ON cv.sha256 = d.canonical_evidence
+GROUP BY d.evidence_sha256, d.canonical_evidence;
