@@ -113,8 +113,9 @@ func (c *explainCmd) run(ctx context.Context, e *env, args []string) error {
 }
 
 // citationCap is how many events of one kind a finding cites at most: the LIMIT in the
-// correlator's rules (timeline/correlate/rules/04_findings.sql). The findings table does not
-// record whether a list was cut, so reaching the cap is the only sign.
+// correlator's rules (timeline/correlate/rules/04_findings.sql). A finding whose list was cut
+// says so at the end of its summary ("cites the first 500 of N uses"), which explain prints
+// first; the findings table has no column for it, so reaching the cap is also noted here.
 const citationCap = 500
 
 // printRecords prints each event's original record, redacted, below a heading naming where it
