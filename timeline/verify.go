@@ -77,6 +77,26 @@ func hashEvidenceRows(ctx context.Context, q queryer, sum string) (*rowHasher, e
 	return h, err
 }
 
+// hashSupersededRows recomputes the content hash of the rows an evidence version stored before a
+// reparse superseded it: kept in superseded_events and superseded_rejects, they are checked like
+// current rows.
+func hashSupersededRows(ctx context.Context, q queryer, id int64) (*rowHasher, error) {
+	h := newRowHasher()
+	events := strings.Replace(selectEvent, " FROM events", " FROM superseded_events", 1)
+	if err := scanEvents(ctx, q, events+" WHERE evidence_id = ? ORDER BY rowid", []any{id}, func(e *normalize.Event) error {
+		h.event(e)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	rejects := strings.Replace(selectReject, " FROM rejects", " FROM superseded_rejects", 1)
+	err := scanRejects(ctx, q, rejects+" WHERE evidence_id = ? ORDER BY rowid", []any{id}, func(r *normalize.Reject) error {
+		h.reject(r)
+		return nil
+	})
+	return h, err
+}
+
 func scanEvents(ctx context.Context, q queryer, query string, args []any, fn func(*normalize.Event) error) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -132,10 +152,11 @@ type RowCheck struct {
 	Problem string
 }
 
-// VerifyRows recomputes the content hash of every current evidence version's rows and compares
-// it with the one its custody entry recorded (the ingest, reparse or migrate entry), and checks
-// that the evidence row itself still carries that hash. Rows that belong to no current evidence
-// are reported under EvidenceID 0. It reads the whole events table once.
+// VerifyRows recomputes the content hash of every evidence version's rows, current ones from
+// events and rejects and superseded ones from superseded_events and superseded_rejects, and
+// compares it with the one its custody entry recorded (the ingest, reparse or migrate entry),
+// and checks that the evidence row itself still carries that hash. Rows that belong to no
+// current evidence are reported under EvidenceID 0. It reads the whole events table once.
 func (c *Case) VerifyRows(ctx context.Context) ([]RowCheck, error) {
 	recorded, err := c.recordedRowHashes(ctx)
 	if err != nil {
@@ -152,7 +173,11 @@ func (c *Case) VerifyRows(ctx context.Context) ([]RowCheck, error) {
 	var out []RowCheck
 	for _, ev := range evs {
 		if ev.SupersededBy != 0 {
-			continue
+			h, err := hashSupersededRows(ctx, c.db, ev.ID)
+			if err != nil {
+				return nil, err
+			}
+			sums[ev.ID] = h
 		}
 		h := sums[ev.ID]
 		if h == nil {

@@ -131,4 +131,11 @@ func TestReparseSupersedesTheEarlierVersion(t *testing.T) {
 	require.Equal(t, "reparse", last.Action)
 	require.Equal(t, first[0].Evidence.RowsSHA256, last.Objects["supersedes_rows_sha256"])
 	requireRowProblem(t, c, "")
+	checks, err := c.VerifyRows(ctx)
+	require.NoError(t, err)
+	require.Len(t, checks, 2, "the superseded version is verified too")
+
+	_, err = c.db.ExecContext(ctx, "DELETE FROM superseded_events WHERE rowid = (SELECT min(rowid) FROM superseded_events)")
+	require.NoError(t, err)
+	requireRowProblem(t, c, "rows deleted or added")
 }
