@@ -7,7 +7,7 @@ GOFLAGS_ = -tags '$(TAGS)'
 BIN     := bin/breachline
 DEMO_DB := out/demo.db
 
-.PHONY: build test demo bench fuzz clean
+.PHONY: build test demo bench bench-cli fuzz clean
 
 # The version custody entries record: git describe of the checkout (+dirty when modified).
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
@@ -40,6 +40,11 @@ bench:
 	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 3x ./ingest/...
 	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 1x ./cmd/breachline/
 	$(GO) test $(GOFLAGS_) -run '^$$' -bench Correlate -benchtime 1x -v -timeout 60m ./timeline/correlate/
+	$(MAKE) bench-cli
+
+# The built binary as a user runs it, against the sqlite3 shell's import in the same run.
+bench-cli: build
+	scripts/bench-cli.sh
 
 # Fuzz every parser for FUZZTIME each.
 FUZZTIME ?= 30s
