@@ -63,37 +63,27 @@ func hashAllRows(ctx context.Context, q queryer) (map[int64]*rowHasher, error) {
 // hashEvidenceRows recomputes the content hash of the rows of the current version of one
 // evidence file.
 func hashEvidenceRows(ctx context.Context, q queryer, sum string) (*rowHasher, error) {
-	h := newRowHasher()
-	if err := scanEvents(ctx, q, selectEvent+" WHERE evidence_sha256 = ? ORDER BY rowid", []any{sum}, func(e *normalize.Event) error {
-		h.event(e)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	err := scanRejects(ctx, q, selectReject+" WHERE evidence_sha256 = ? ORDER BY rowid", []any{sum}, func(r *normalize.Reject) error {
-		h.reject(r)
-		return nil
-	})
-	return h, err
+	return hashRows(ctx, q, "events", "rejects", "evidence_sha256", sum)
 }
 
 // hashSupersededRows recomputes the content hash of the rows an evidence version stored before a
 // reparse superseded it: kept in superseded_events and superseded_rejects, they are checked like
 // current rows.
 func hashSupersededRows(ctx context.Context, q queryer, id int64) (*rowHasher, error) {
+	return hashRows(ctx, q, "superseded_events", "superseded_rejects", "evidence_id", id)
+}
+
+// hashRows hashes, in storage order, the rows of the events and rejects tables named whose
+// column col equals v.
+func hashRows(ctx context.Context, q queryer, events, rejects, col string, v any) (*rowHasher, error) {
 	h := newRowHasher()
-	events := strings.Replace(selectEvent, " FROM events", " FROM superseded_events", 1)
-	if err := scanEvents(ctx, q, events+" WHERE evidence_id = ? ORDER BY rowid", []any{id}, func(e *normalize.Event) error {
-		h.event(e)
-		return nil
-	}); err != nil {
+	where := " WHERE " + col + " = ? ORDER BY rowid"
+	if err := scanEvents(ctx, q, strings.Replace(selectEvent, " FROM events", " FROM "+events, 1)+where, []any{v},
+		func(e *normalize.Event) error { h.event(e); return nil }); err != nil {
 		return nil, err
 	}
-	rejects := strings.Replace(selectReject, " FROM rejects", " FROM superseded_rejects", 1)
-	err := scanRejects(ctx, q, rejects+" WHERE evidence_id = ? ORDER BY rowid", []any{id}, func(r *normalize.Reject) error {
-		h.reject(r)
-		return nil
-	})
+	err := scanRejects(ctx, q, strings.Replace(selectReject, " FROM rejects", " FROM "+rejects, 1)+where, []any{v},
+		func(r *normalize.Reject) error { h.reject(r); return nil })
 	return h, err
 }
 

@@ -22,7 +22,12 @@ ingest, and the record at the event's offset printed; its sha256 must equal the 
 raw_sha256. The record is shown as the case stores text: every credential value replaced by its
 handle, odd bytes as \xNN, and on a terminal control characters escaped. --raw writes the exact
 bytes instead, credentials included, with a warning on stderr. Relative evidence paths are
-resolved from the current directory, or from --evidence-root.`,
+resolved from the current directory, or from --evidence-root.
+
+The case's own rows are checked too: the content hash of every row stored from the event's
+evidence file is recomputed and compared with the rows_sha256 its ingest recorded in the custody
+log, so a row altered in the case file is printed as NOT VERIFIED and show exits 1 (this reads
+the case's events once).`,
 	new: func() runner { return &showCmd{} },
 }
 

@@ -104,18 +104,22 @@ func checkSources(ctx context.Context, cs *timeline.Case, sources []string) erro
 	for _, ing := range all.Ingesters() {
 		known[ing.Name()] = true
 	}
+	caseRead := false
 	for _, s := range sources {
 		if known[s] {
 			continue
 		}
-		rows, err := cs.Evidence(ctx)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if r.Format != "" {
-				known[r.Format] = true
+		if !caseRead { // a mapping's own source name is known from the evidence it read
+			rows, err := cs.Evidence(ctx)
+			if err != nil {
+				return err
 			}
+			for _, r := range rows {
+				if r.Format != "" {
+					known[r.Format] = true
+				}
+			}
+			caseRead = true
 		}
 		if !known[s] {
 			return usagef("--source: unknown source %q (known: %s)", s, strings.Join(slices.Sorted(maps.Keys(known)), ", "))

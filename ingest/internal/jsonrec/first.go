@@ -14,23 +14,16 @@ func FirstValue(head []byte) []byte {
 	if len(head) == 0 || head[0] != '{' {
 		return nil
 	}
-	depth, inStr, esc := 0, false, false
+	depth := 0
+	var str strState
 	for i, c := range head {
-		switch {
-		case inStr:
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-		case c == '"':
-			inStr = true
-		case c == '{' || c == '[':
+		if str.step(c) {
+			continue
+		}
+		switch c {
+		case '{', '[':
 			depth++
-		case c == '}' || c == ']':
+		case '}', ']':
 			if depth--; depth == 0 {
 				return head[:i+1]
 			}

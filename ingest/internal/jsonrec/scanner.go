@@ -444,23 +444,17 @@ func matchWrapper(b []byte, wrappers []string) (n int, complete bool) {
 // skipValue returns the index just after the JSON value starting at b[i], or ok=false when b
 // ends first.
 func skipValue(b []byte, i int) (int, bool) {
-	depth, inStr, esc := 0, false, false
+	depth := 0
+	var str strState
 	for ; i < len(b); i++ {
 		c := b[i]
-		switch {
-		case inStr:
-			if esc {
-				esc = false
-			} else if c == '\\' {
-				esc = true
-			} else if c == '"' {
-				inStr = false
-				if depth == 0 {
-					return i + 1, true
-				}
+		if str.step(c) {
+			if !str.in && depth == 0 { // the closing quote of a string value
+				return i + 1, true
 			}
-		case c == '"':
-			inStr = true
+			continue
+		}
+		switch {
 		case c == '{' || c == '[':
 			depth++
 		case c == '}' || c == ']':
@@ -483,7 +477,8 @@ func (s *Scanner) scanRest(reason string) bool {
 	s.snippet = s.snippet[:0]
 	s.oversize = false
 	var skipped int64
-	depth, inStr, esc := 1, false, false
+	depth := 1
+	var str strState
 	i := s.start
 	for depth > 0 {
 		if i >= s.end {
@@ -509,20 +504,13 @@ func (s *Scanner) scanRest(reason string) bool {
 		}
 		c := s.buf[i]
 		i++
-		switch {
-		case inStr:
-			if esc {
-				esc = false
-			} else if c == '\\' {
-				esc = true
-			} else if c == '"' {
-				inStr = false
-			}
-		case c == '"':
-			inStr = true
-		case c == '{' || c == '[':
+		if str.step(c) {
+			continue
+		}
+		switch c {
+		case '{', '[':
 			depth++
-		case c == '}' || c == ']':
+		case '}', ']':
 			depth--
 		}
 	}
