@@ -2,8 +2,8 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/breachline/breachline/normalize"
 )
@@ -20,7 +21,7 @@ import (
 const HeadSize = 64 << 10
 
 // ReadError is a failure to read the evidence stream (a truncated or corrupt gzip member, an I/O
-// error) after Offset bytes of the decompressed stream were read.
+// error) after Offset bytes of the stream the ingester was given (Source) were read.
 type ReadError struct {
 	Offset int64
 	Err    error
@@ -32,137 +33,219 @@ func (e *ReadError) Error() string {
 
 func (e *ReadError) Unwrap() error { return e.Err }
 
-// ingestFile reads one file. The returned error is fatal to the run (the sink failed); problems
-// with the file itself go into the Result.
-func ingestFile(ctx context.Context, cfg Config, path string, sink Sink) (Result, error) {
+// produce reads one file for the writer: it opens and hashes it, detects its format and parses
+// it, in one piece or in pieces (LineSplitter), and sends what it finds on j's channels. With
+// early set it stops at a hash the case already holds, so that a file ingested before costs one
+// read. Problems with the file go into the head's Result; only the writer decides what is
+// stored.
+func (r *runner) produce(j *fileJob, early bool) {
+	defer close(j.pieces)
+	path := j.path
 	res := Result{Path: path}
+	if bad := regularFile(path); bad != nil {
+		j.head <- fileHead{res: *bad}
+		return
+	}
 	// Evidence is opened read-only and never written; O_RDONLY is os.Open's mode.
 	f, err := os.Open(path)
 	if err != nil {
 		res.Err = fmt.Errorf("cannot read %s: %w", path, unwrapPath(err))
-		return res, nil
+		j.head <- fileHead{res: res}
+		return
 	}
 	defer f.Close()
-
-	// The hash is taken first, in its own pass, because event ids derive from it and must be
-	// known before the first event is stored; the parsing pass hashes again and the two must
-	// agree, so the bytes parsed are provably the bytes hashed.
-	sum, size, err := hashFile(f)
+	in, err := r.hashed(f)
 	if err != nil {
 		res.Err = fmt.Errorf("cannot read %s: %w", path, unwrapPath(err))
-		return res, nil
+		j.head <- fileHead{res: res}
+		return
 	}
-	res.SHA256 = sum
-	if prev, ok, err := sink.Known(sum); err != nil {
-		return res, err
-	} else if ok && !cfg.Reparse {
-		res.DuplicateOf = prev
-		return res, nil
+	res.SHA256 = in.sum
+	if early && !r.cfg.Reparse {
+		// An error here is the writer's to report: it asks again.
+		if _, ok, err := r.sink.Known(in.sum); err == nil && ok {
+			j.head <- fileHead{res: res, stopped: true}
+			return
+		}
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		res.Err = fmt.Errorf("cannot read %s: %w", path, err)
-		return res, nil
+	st, err := openStream(in.raw)
+	if err != nil {
+		res.Err = fmt.Errorf("%s: corrupt gzip header: %w", path, err)
+		j.head <- fileHead{res: res}
+		return
 	}
-	if cfg.Progress != nil {
-		cfg.Progress.StartFile(path, size)
+	ing := r.cfg.Force
+	if ing == nil && len(st.head) > 0 {
+		if ing = Detect(r.cfg.Ingesters, st.head); ing == nil {
+			res.Err = fmt.Errorf("%s: %w: no ingester recognised its first %d bytes (see `breachline formats`; force one with --format)",
+				path, ErrUnknownFormat, len(st.head))
+			j.head <- fileHead{res: res}
+			return
+		}
 	}
+	ev := r.evidence(path, in, st, ing)
+	h := fileHead{res: res, ev: ev, opts: r.cfg.Options}
+	h.opts.Key = r.sink.HandleKey()
+	if ing != nil {
+		h.info = &fileInfo{ing: ing, parser: ev.Parser, sha256: in.sum, path: path, key: h.opts.Key}
+	}
+	r.parseFile(j, h, st)
+	if j.ctx.Err() != nil {
+		return // the writer is not waiting for the end
+	}
+	// Hash whatever the parse did not read, then compare with the first pass.
+	end := fileEnd{decompressed: st.counted.n}
+	if ev.Compression == "" {
+		end.decompressed = in.size
+	}
+	if _, err := io.Copy(io.Discard, in.raw); err != nil {
+		end.err = fmt.Errorf("cannot read %s: %w", path, err)
+	} else if in.verify != nil {
+		if got := hex.EncodeToString(in.verify.Sum(nil)); got != in.sum {
+			end.err = fmt.Errorf("%s changed while it was being read (sha256 %s, then %s); nothing was stored", path, in.sum, got)
+		}
+	}
+	j.end <- end
+}
 
-	verify := sha256.New()
-	raw := &rawReader{r: f, h: verify, progress: cfg.Progress}
-	rawBuf := bufio.NewReaderSize(raw, HeadSize)
-	ev := &normalize.Evidence{Path: path, SHA256: sum, Size: size, Complete: true, Settings: cfg.settings()}
+// parseFile sends h to the writer and parses the stream: in one piece on this goroutine, or, for
+// an ingester that allows it in this file and with workers to spare, in pieces.
+func (r *runner) parseFile(j *fileJob, h fileHead, st *stream) {
+	var cut func([]byte) bool
+	if ls, ok := h.info.ingester().(LineSplitter); ok && r.cfg.Workers > 1 {
+		cut = ls.SplitLines(st.head)
+	}
+	switch {
+	case h.info == nil:
+		h.empty = true
+		j.head <- h
+	case cut == nil:
+		h.whole = newParse(wholeDepth, r, j)
+		j.head <- h
+		h.whole.run(j.ctx, h.info, h.opts, st.body, 0, 0, 0)
+	default:
+		h.split = true
+		j.head <- h
+		r.split(j, h.info, h.opts, st.body, cut)
+	}
+}
+
+// evidence is the evidence row of a file about to be parsed by ing (nil for an empty file).
+func (r *runner) evidence(path string, in *evidenceBytes, st *stream, ing Ingester) *normalize.Evidence {
+	ev := &normalize.Evidence{Path: path, SHA256: in.sum, Size: in.size, Complete: true, Settings: r.cfg.settings()}
 	if abs, err := filepath.Abs(path); err == nil {
 		ev.AbsPath = abs
 	}
-
-	var stream io.Reader = rawBuf
-	if magic, _ := rawBuf.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(rawBuf)
-		if err != nil {
-			res.Err = fmt.Errorf("%s: corrupt gzip header: %w", path, err)
-			return res, nil
-		}
+	if st.gzip {
 		ev.Compression = "gzip"
-		stream = zr
-	}
-	counted := &offsetReader{r: stream}
-	body := bufio.NewReaderSize(counted, HeadSize)
-	head, _ := body.Peek(HeadSize) // a short or failed peek still shows what there is
-
-	ing := cfg.Force
-	if ing == nil && len(head) > 0 {
-		ing = Detect(cfg.Ingesters, head)
-		if ing == nil {
-			res.Err = fmt.Errorf("%s: %w: no ingester recognised its first %d bytes (see `breachline formats`; force one with --format)",
-				path, ErrUnknownFormat, len(head))
-			return res, nil
-		}
 	}
 	if ing != nil {
 		ev.Format = ing.Name()
 		ev.Parser = ing.Name() + "@" + ing.Version()
 	}
+	return ev
+}
 
-	fw, err := sink.Begin(ev)
+// stream is an evidence file's decompressed stream, with its start for detection.
+type stream struct {
+	body    *bufio.Reader
+	counted *countReader
+	head    []byte // the first HeadSize bytes, or all there is
+	gzip    bool
+}
+
+// openStream decompresses raw when it is gzipped and peeks at its start.
+func openStream(raw io.Reader) (*stream, error) {
+	rawBuf := bufio.NewReaderSize(raw, HeadSize)
+	st := &stream{}
+	var dec io.Reader = rawBuf
+	if magic, _ := rawBuf.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(rawBuf)
+		if err != nil {
+			return nil, err
+		}
+		st.gzip, dec = true, zr
+	}
+	st.counted = &countReader{r: dec}
+	st.body = bufio.NewReaderSize(st.counted, HeadSize)
+	st.head, _ = st.body.Peek(HeadSize) // a short or failed peek still shows what there is
+	return st, nil
+}
+
+// evidenceBytes is an opened evidence file with its hash, and the reader its parse reads from.
+type evidenceBytes struct {
+	sum  string
+	size int64
+	raw  io.Reader // counts what is read for the progress bar
+	// verify hashes what the parse reads again, on the two-pass path; nil when the file was read
+	// into memory once, where the bytes parsed are the bytes hashed by construction.
+	verify hash.Hash
+}
+
+// hashed hashes f. A file up to r.maxWhole bytes is read into memory once, hashed, and parsed
+// from that buffer. A larger one is hashed in a first pass, because event ids derive from the
+// hash and must be known before the first event is stored, then parsed in a second pass that
+// hashes again: the two must agree, so the bytes parsed are provably the bytes hashed.
+func (r *runner) hashed(f *os.File) (*evidenceBytes, error) {
+	info, err := f.Stat()
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	opts := cfg.Options
-	opts.Key = sink.HandleKey()
-	run := newFileRun(ev, opts.Key, ing, fw, cfg.Progress)
-	var ingestErr error
-	if ing != nil {
-		ingestErr = run.ingest(ctx, &Source{Reader: body, Path: path, Options: opts})
-	} else {
-		ev.Notes = append(ev.Notes, "empty file: no records")
-	}
-	if run.sinkErr != nil {
-		_ = fw.Rollback()
-		return res, run.sinkErr
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		_ = fw.Rollback()
-		return res, ctxErr
-	}
-	if ingestErr != nil {
-		// The input broke off (or the ingester gave up): what was read stays, the rest is one
-		// reject at the break, and the evidence is marked incomplete.
-		var re *ReadError
-		at := counted.n
-		if errors.As(ingestErr, &re) {
-			at = re.Offset
+	if info.Size() <= r.maxWhole {
+		data, err := readWhole(f, info.Size(), r.maxWhole)
+		if err != nil {
+			return nil, err
 		}
-		reason := fmt.Sprintf("input broke off at byte %d: %v; the %d bytes after the last complete record are lost",
-			at, unwrapRead(ingestErr), max(0, at-run.end))
-		run.rejectAt(Record{Offset: run.end, Length: max(0, at-run.end), Index: normalize.NoIndex}, reason)
-		if err := run.flush(); err != nil {
-			_ = fw.Rollback()
-			return res, err
+		if data != nil {
+			sum := sha256.Sum256(data)
+			return &evidenceBytes{sum: hex.EncodeToString(sum[:]), size: int64(len(data)),
+				raw: &rawReader{r: bytes.NewReader(data), progress: r.cfg.Progress}}, nil
 		}
-		ev.Complete = false
-		ev.Notes = append(ev.Notes, reason)
+		// It grew past the bound while being read: two passes after all.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
 	}
-	// Hash whatever the parse did not read, then compare with the first pass.
-	if _, err := io.Copy(io.Discard, raw); err != nil {
-		_ = fw.Rollback()
-		res.Err = fmt.Errorf("cannot read %s: %w", path, err)
-		return res, nil
+	sum, size, err := hashFile(f)
+	if err != nil {
+		return nil, err
 	}
-	if got := hex.EncodeToString(verify.Sum(nil)); got != sum {
-		_ = fw.Rollback()
-		res.Err = fmt.Errorf("%s changed while it was being read (sha256 %s, then %s); nothing was stored", path, sum, got)
-		return res, nil
+	if afterHash != nil {
+		afterHash(f.Name())
 	}
-	ev.DecompressedSize = counted.n
-	if ev.Compression == "" {
-		ev.DecompressedSize = size
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
 	}
-	if err := fw.Commit(ev); err != nil {
-		_ = fw.Rollback()
-		return res, err
+	verify := sha256.New()
+	return &evidenceBytes{sum: sum, size: size, raw: &rawReader{r: f, h: verify, progress: r.cfg.Progress}, verify: verify}, nil
+}
+
+// afterHash, when set by a test, runs between the two passes.
+var afterHash func(path string)
+
+// readWhole reads f, of size bytes when it was looked at, to its end; nil without an error when
+// it turns out longer than limit.
+func readWhole(f *os.File, size, limit int64) ([]byte, error) {
+	buf := make([]byte, 0, size+1) // one byte more, to see the end without growing
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > limit {
+				return nil, nil
+			}
+			buf = slices.Grow(buf, 64<<10)
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			if int64(len(buf)) > limit {
+				return nil, nil
+			}
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	res.Evidence = ev
-	return res, nil
 }
 
 // Detect returns the first ingester in order that recognises head, or nil.
@@ -195,17 +278,20 @@ func unwrapRead(err error) error {
 	return err
 }
 
-// rawReader hashes and counts the file's bytes as the parse reads them.
+// rawReader counts the file's bytes as the parse reads them, and hashes them on the two-pass
+// path.
 type rawReader struct {
 	r        io.Reader
-	h        hash.Hash
+	h        hash.Hash // nil when the file was read into memory once
 	progress Progress
 }
 
 func (r *rawReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	if n > 0 {
-		r.h.Write(p[:n])
+		if r.h != nil {
+			r.h.Write(p[:n])
+		}
 		if r.progress != nil {
 			r.progress.ReadBytes(n)
 		}
@@ -213,7 +299,20 @@ func (r *rawReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// offsetReader counts the decompressed stream and turns read failures into *ReadError.
+// countReader counts the decompressed stream.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (r *countReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.n += int64(n)
+	return n, err
+}
+
+// offsetReader counts the stretch of the stream a parse reads and turns read failures into
+// *ReadError, with the offset in that stretch.
 type offsetReader struct {
 	r io.Reader
 	n int64

@@ -13,7 +13,8 @@ import (
 )
 
 // Ingester reads one log format. Implementations live one per package under ingest/ and are
-// listed in ingest/all. An Ingester holds no per-file state: Ingest may be called for many files.
+// listed in ingest/all. An Ingester holds no per-file state: Ingest may be called for many files,
+// several at once on goroutines of their own (Config.Workers).
 type Ingester interface {
 	// Name is the stable source name written to every event (aws-cloudtrail, access-log, …).
 	Name() string
@@ -30,9 +31,31 @@ type Ingester interface {
 	Ingest(ctx context.Context, src *Source, emit Emitter) error
 }
 
+// LineSplitter is implemented by an ingester whose records are lines that stand alone, in some
+// files or in all: the core may then cut a large file into pieces at line starts and parse the
+// pieces on several cores at once (with more than one worker), storing what they give in stream
+// order, so that the case is the same as from one parse of the whole file.
+//
+// SplitLines is called once per file with head, the start of the decompressed stream as Detect sees
+// it. It returns nil when this file must be parsed in one piece, or cutBefore, which says whether
+// the file may be cut just before line (a whole line, without its terminator). For every such cut
+// the ingester promises that a fresh Ingest over a run of whole lines starting there, at byte
+// offset O and after L lines, emits exactly the calls the parse of the whole file makes for those
+// lines, in the same order, with offsets counted from O and lines from L: no state crosses a cut, a
+// cut is never where the ingester treats the start of its stream apart (a byte-order mark), and a
+// note is the same from every piece that gives it (the core keeps it once; a count over the file
+// would differ). Nothing may depend on where the run ends, except that a record the end cuts short
+// ends the parse in an error; the core relies on that: when a piece that is not the file's last
+// ends in an error, the cut after it was inside a record, and the file is parsed on from that
+// piece's start in one piece.
+type LineSplitter interface {
+	SplitLines(head []byte) (cutBefore func(line []byte) bool)
+}
+
 // Source is one evidence file's record stream as an ingester sees it.
 type Source struct {
-	// Reader yields the decompressed bytes; record offsets count from its first byte.
+	// Reader yields the decompressed bytes, or a piece of them (LineSplitter); record offsets
+	// count from its first byte, and the core shifts them to the file's.
 	io.Reader
 	// Path is the evidence path as the examiner gave it, for messages.
 	Path string

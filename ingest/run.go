@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,8 +14,16 @@ import (
 )
 
 // Sink receives what the core reads. The case store implements it; tests use a memory sink.
+//
+// Several files are read at once (Config.Workers), but one goroutine, the one that called Run,
+// stores them: Begin, and every FileWriter call, come from it alone, one file at a time in input
+// order. Known and HandleKey are also called by the goroutines that read files ahead of it,
+// several at once, so they must be safe for concurrent use.
 type Sink interface {
-	// Known returns the path under which evidence with this sha256 is already in the case.
+	// Known returns the path under which evidence with this sha256 is already in the case. A
+	// reading goroutine asks it early, to skip parsing a file the case holds; the storing
+	// goroutine asks again before Begin, and only that answer decides (the same bytes twice in
+	// one run are stored once).
 	Known(sha256 string) (path string, ok bool, err error)
 	// Begin starts storing one evidence file. Nothing of it may become visible before Commit.
 	Begin(ev *normalize.Evidence) (FileWriter, error)
@@ -23,8 +32,10 @@ type Sink interface {
 	HandleKey() *normalize.HandleKey
 }
 
-// FileWriter stores one evidence file's events and rejects, all or nothing.
+// FileWriter stores one evidence file's events and rejects, all or nothing. Its methods are
+// called from the goroutine that called Run.
 type FileWriter interface {
+	// Write stores a batch. The slices are reused once Write returns: keep copies, not them.
 	Write(events []normalize.Event, rejects []normalize.Reject) error
 	// Commit stores ev (now complete with counts and times) and makes the file's rows visible.
 	Commit(ev *normalize.Evidence) error
@@ -32,8 +43,9 @@ type FileWriter interface {
 	Rollback() error
 }
 
-// Progress is told how reading goes; the command line draws it as a bar. Methods are called from
-// the reading goroutine.
+// Progress is told how reading goes; the command line draws it as a bar. ReadBytes is called from
+// the goroutines that read files, several at once; StartFile (when a file's storing begins) and
+// EventsStored from the goroutine that called Run. An implementation must be safe for that.
 type Progress interface {
 	StartFile(path string, size int64)
 	ReadBytes(n int)
@@ -49,6 +61,11 @@ type Config struct {
 	// Reparse parses files the case already holds again, as a new version of their evidence,
 	// instead of skipping them (a file first parsed with the wrong format or time zone).
 	Reparse bool
+	// Workers is how many files are read and parsed at once, and how many pieces of one large
+	// file of a format that allows it (LineSplitter); 0 means runtime.GOMAXPROCS(0). Whatever
+	// the number, the results are the same: one goroutine stores the files in input order and
+	// their records in stream order.
+	Workers int
 	Options
 	Progress Progress
 }
@@ -94,23 +111,34 @@ func Run(ctx context.Context, cfg Config, paths []string, sink Sink) ([]Result, 
 
 // RunInputs is Run over paths already expanded, for callers that looked at them first (the
 // command line sizes its progress bar and bulk load from Inputs.Bytes).
+//
+// Up to Config.Workers files are opened, hashed and parsed at once by goroutines of their own,
+// while this goroutine stores them in input order; the readers ahead of it wait on bounded
+// channels, so memory stays bounded whatever the input.
 func RunInputs(ctx context.Context, cfg Config, in Inputs, sink Sink) ([]Result, error) {
 	if cfg.MaxRecord <= 0 {
 		cfg.MaxRecord = DefaultMaxRecord
 	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
 	results := append([]Result(nil), in.Bad...)
+	ctx, cancel := context.WithCancel(ctx)
+	r := newRunner(cfg, sink)
+	defer r.wait()
+	defer cancel() // before the wait: it is what stops the readers ahead
+	jobs := r.dispatch(ctx, in.Files)
 	for _, path := range in.Files {
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
-		var res Result
-		var err error
-		if bad := regularFile(path); bad != nil {
-			res = *bad
-		} else {
-			res, err = ingestFile(ctx, cfg, path, sink)
-			res.Failed = failure(res.Evidence)
+		j, ok := <-jobs
+		if !ok { // the dispatcher stopped: the context is done
+			return results, ctx.Err()
 		}
+		res, err := r.store(ctx, j)
+		j.finish(r)
+		res.Failed = failure(res.Evidence)
 		results = append(results, res)
 		if err != nil {
 			return results, fmt.Errorf("%s: %w", path, err)

@@ -25,7 +25,8 @@ var ingestCommand = &command{
 	example: `breachline ingest --case acme.db logs/cloudtrail/ logs/nginx/access.log.gz
 breachline ingest --case acme.db --format access-log --assume-tz Europe/Berlin odd-name.txt
 breachline ingest --case acme.db --mapping secrets-service.yaml logs/secrets-service/
-breachline ingest --case acme.db --reparse --assume-tz Europe/Berlin logs/app.log   # parsed wrongly before`,
+breachline ingest --case acme.db --reparse --assume-tz Europe/Berlin logs/app.log   # parsed wrongly before
+breachline ingest --case acme.db --workers 2 logs/   # leave the other cores free; the case is the same`,
 	about: `Each PATH is a file or a directory (read recursively, in sorted order). Files are opened
 read-only, hashed, decompressed when gzipped, and their format detected from the first 64 KiB
 unless --format names it. --mapping FILE adds a mapping (docs/mapping.md) for a log that has no
@@ -51,6 +52,7 @@ type ingestCmd struct {
 	secretPaths []string
 	maxRecord   int
 	reparse     bool
+	workers     int
 	loc         *time.Location
 	locFrom     string // where the zone of --assume-tz Local was read from
 }
@@ -62,6 +64,7 @@ func (c *ingestCmd) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&c.secretPaths, "secret-path", nil, "glob of files that hold secrets, for auditd (repeatable), e.g. '/run/secrets/*'")
 	fs.IntVar(&c.maxRecord, "max-record", ingest.DefaultMaxRecord, "largest record in bytes; a longer one is rejected and reading goes on")
 	fs.BoolVar(&c.reparse, "reparse", false, "parse files already in the case again, as a new version of their evidence")
+	fs.IntVar(&c.workers, "workers", 0, "files, and pieces of a large line-oriented log, to read and parse at once (0: one per core); the case is the same whatever the number")
 }
 
 func (c *ingestCmd) check(args []string) error {
@@ -87,6 +90,9 @@ func (c *ingestCmd) check(args []string) error {
 			return err
 		}
 	}
+	if c.workers < 0 {
+		return usagef("--workers must be 0 (one per core) or more")
+	}
 	if c.maxRecord < 1024 {
 		return usagef("--max-record must be at least 1024 bytes")
 	}
@@ -97,6 +103,7 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 	cfg := ingest.Config{
 		Ingesters: c.ingesters,
 		Reparse:   c.reparse,
+		Workers:   c.workers,
 		Options:   ingest.Options{MaxRecord: c.maxRecord, AssumeTZ: c.loc, SecretPaths: c.secretPaths},
 	}
 	if c.format != "" {
@@ -172,6 +179,8 @@ func printIngestSummary(e *env, results []ingest.Result) {
 			t.Row(r.Path, "", short, "", "", "", "not ingested")
 		case r.DuplicateOf != "":
 			t.Row(r.Path, "", short, "", "", "", "already in case (as "+r.DuplicateOf+"; --reparse parses it again)")
+		case r.Evidence == nil:
+			t.Row(r.Path, "", short, "", "", "", "not stored (the ingest stopped)")
 		default:
 			ev := r.Evidence
 			status := "ok"

@@ -76,6 +76,13 @@ func (Ingester) Detect(head []byte) bool {
 
 var bom = []byte("\xef\xbb\xbf")
 
+// SplitLines implements ingest.LineSplitter: every line is a request of its own, parsed without
+// anything from the lines before it. A piece must not start with a byte-order mark, which Ingest
+// drops only at the start of the stream.
+func (Ingester) SplitLines([]byte) func(line []byte) bool {
+	return func(line []byte) bool { return !bytes.HasPrefix(line, bom) }
+}
+
 // Ingest implements ingest.Ingester.
 func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
 	sc := linerec.New(src, src.MaxRecord)

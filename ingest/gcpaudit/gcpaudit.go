@@ -15,6 +15,7 @@ import (
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/internal/jsondec"
 	"github.com/breachline/breachline/ingest/internal/jsonrec"
+	"github.com/breachline/breachline/ingest/internal/linerec"
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -85,6 +86,13 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 		emit.Event(rec, &ev)
 	}
 	return sc.Err()
+}
+
+// SplitLines implements ingest.LineSplitter: an entry of a log sink's JSON lines depends on no
+// other, so such a file may be cut before any line that is one whole entry (an array or a
+// pretty-printed gcloud export is not cut).
+func (Ingester) SplitLines(head []byte) func(line []byte) bool {
+	return linerec.JSONLines(head, wrappers...)
 }
 
 // auditLogType is the protoPayload @type of an audit entry.

@@ -14,6 +14,7 @@ import (
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/internal/jsondec"
 	"github.com/breachline/breachline/ingest/internal/jsonrec"
+	"github.com/breachline/breachline/ingest/internal/linerec"
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -139,6 +140,13 @@ func ingestJSON(ctx context.Context, r *bufio.Reader, src *ingest.Source, emit i
 		emit.Event(rec, &ev)
 	}
 	return sc.Err()
+}
+
+// SplitLines implements ingest.LineSplitter for the streaming format: a JSON-lines file may be cut
+// before any line that is one whole event, where Ingest, seeing '{' first, reads JSON again.
+// The CSV export is never cut: a quoted field may hold a newline, and rows need the header.
+func (Ingester) SplitLines(head []byte) func(line []byte) bool {
+	return linerec.JSONLines(head)
 }
 
 // Describe implements ingest.Ingester.

@@ -13,6 +13,7 @@ import (
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/internal/jsondec"
 	"github.com/breachline/breachline/ingest/internal/jsonrec"
+	"github.com/breachline/breachline/ingest/internal/linerec"
 	"github.com/breachline/breachline/normalize"
 )
 
@@ -92,6 +93,12 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 		emit.Event(rec, &ev)
 	}
 	return sc.Err()
+}
+
+// SplitLines implements ingest.LineSplitter: an entry depends on no other, so a file of JSON lines
+// may be cut before any line that is one whole entry.
+func (Ingester) SplitLines(head []byte) func(line []byte) bool {
+	return linerec.JSONLines(head)
 }
 
 // Describe implements ingest.Ingester.

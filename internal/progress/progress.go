@@ -15,10 +15,14 @@ import (
 	"golang.org/x/term"
 )
 
-// Bar implements ingest.Progress.
+// Bar implements ingest.Progress. It is safe for concurrent use, as the core needs: the files
+// read at once all add their bytes (the bar counts bytes read over all files), while the one
+// goroutine that stores names the file it is storing and counts the events stored, which the
+// description shows as "file · N events/s".
 type Bar struct {
-	bar    *progressbar.ProgressBar
+	bar    *progressbar.ProgressBar // locks itself
 	events atomic.Int64
+	file   atomic.Pointer[string] // the file being stored
 	start  time.Time
 }
 
@@ -50,7 +54,9 @@ func (b *Bar) StartFile(path string, _ int64) {
 	if b == nil {
 		return
 	}
-	b.bar.Describe(filepath.Base(path))
+	name := filepath.Base(path)
+	b.file.Store(&name)
+	b.bar.Describe(name)
 }
 
 // ReadBytes implements ingest.Progress.
@@ -68,7 +74,11 @@ func (b *Bar) EventsStored(n int) {
 	}
 	total := b.events.Add(int64(n))
 	if s := time.Since(b.start).Seconds(); s > 0 {
-		b.bar.Describe(fmt.Sprintf("%.0f events/s", float64(total)/s))
+		rate := fmt.Sprintf("%.0f events/s", float64(total)/s)
+		if name := b.file.Load(); name != nil {
+			rate = *name + " · " + rate
+		}
+		b.bar.Describe(rate)
 	}
 }
 
