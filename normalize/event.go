@@ -7,6 +7,7 @@ package normalize
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -146,6 +147,8 @@ func (e *Event) Check() error {
 	switch {
 	case e.Time.IsZero():
 		return fmt.Errorf("record has no usable timestamp")
+	case e.Time.Before(MinTime) || e.Time.After(MaxTime):
+		return fmt.Errorf("timestamp %s is outside the years a case stores (%d to %d)", e.Time.UTC().Format(time.RFC3339), MinTime.Year(), MaxTime.Year())
 	case !e.Category.Valid():
 		return fmt.Errorf("ingester produced invalid category %q", e.Category)
 	case !e.Outcome.Valid():
@@ -160,6 +163,13 @@ func (e *Event) Check() error {
 	}
 	return nil
 }
+
+// MinTime and MaxTime bound an event's time: the case store keeps it as nanoseconds since 1970
+// in a signed 64-bit integer (years 1677 to 2262).
+var (
+	MinTime = time.Unix(0, math.MinInt64).UTC()
+	MaxTime = time.Unix(0, math.MaxInt64).UTC()
+)
 
 // TimeLayout is the fixed-width RFC 3339 form of Event.Time: UTC with nine fractional digits, so
 // that text order is time order in SQLite and in files.

@@ -22,7 +22,8 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = append(dst, '{')
 	dst = appendField(dst, "id", e.ID, true)
 	if !e.Time.IsZero() {
-		dst = appendField(dst, "time", FormatTime(e.Time), false)
+		dst = append(dst, `,"time":"`...)
+		dst = append(e.Time.UTC().AppendFormat(dst, TimeLayout), '"')
 	}
 	dst = appendField(dst, "time_raw", e.TimeRaw, false)
 	dst = appendField(dst, "tz_basis", e.TZBasis, false)

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"net/netip"
+	"time"
+
+	"github.com/breachline/breachline/normalize"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -16,6 +19,9 @@ func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{
 		ConnectHook: func(conn *sqlite3.SQLiteConn) error {
 			if err := conn.RegisterFunc("cidr_contains", cidrContains, true); err != nil {
+				return err
+			}
+			if err := conn.RegisterFunc("time_text", timeText, true); err != nil {
 				return err
 			}
 			return conn.RegisterFunc("sha256_hex", sha256Hex, true)
@@ -47,4 +53,15 @@ func cidrContains(cidr, ip string) bool {
 func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// timeText renders an events.time_ns value in normalize.TimeLayout, the event model's form of a
+// time, for the correlator's result tables; NULL stays NULL. The events_v view does the same in
+// plain SQL (timeSQL), so that any SQLite reads it; the function keeps the rules readable.
+func timeText(ns any) any {
+	v, ok := ns.(int64)
+	if !ok {
+		return nil
+	}
+	return normalize.FormatTime(time.Unix(0, v))
 }

@@ -70,10 +70,10 @@ func (c *Case) Rejects(ctx context.Context, evidence string, limit int, fn func(
 	q := selectReject
 	var args []any
 	if evidence != "" {
-		q += " WHERE evidence_sha256 = ? OR evidence_path = ?"
+		q += " WHERE v.sha256 = ? OR v.path = ?"
 		args = append(args, evidence, evidence)
 	}
-	q += " ORDER BY evidence_path, evidence_sha256, offset"
+	q += " ORDER BY v.path, v.sha256, r.offset"
 	if limit > 0 {
 		q += " LIMIT ?"
 		args = append(args, limit)

@@ -9,17 +9,20 @@ import (
 // before a large ingest and rebuilt after it: building an index once over sorted input costs far
 // less than maintaining it row by row. Partial indexes skip the many events without a value.
 var eventIndexes = []struct{ name, sql string }{
-	{"events_id", "CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events(id)"},
-	{"events_time_only", "CREATE INDEX IF NOT EXISTS events_time_only ON events(time)"},
-	{"events_credential", "CREATE INDEX IF NOT EXISTS events_credential ON events(credential, time) WHERE credential IS NOT NULL"},
-	{"events_secret_ref", "CREATE INDEX IF NOT EXISTS events_secret_ref ON events(secret_ref, time) WHERE secret_ref IS NOT NULL"},
-	{"events_src_ip", "CREATE INDEX IF NOT EXISTS events_src_ip ON events(src_ip, time) WHERE src_ip IS NOT NULL"},
-	{"events_principal", "CREATE INDEX IF NOT EXISTS events_principal ON events(principal, time) WHERE principal IS NOT NULL"},
-	{"events_category", "CREATE INDEX IF NOT EXISTS events_category ON events(category, time)"},
+	{"events_eid", "CREATE UNIQUE INDEX IF NOT EXISTS events_eid ON events(eid)"},
+	{"events_time_ns", "CREATE INDEX IF NOT EXISTS events_time_ns ON events(time_ns)"},
+	{"events_credential_sid", "CREATE INDEX IF NOT EXISTS events_credential_sid ON events(credential_sid, time_ns) WHERE credential_sid IS NOT NULL"},
+	{"events_secret_ref_sid", "CREATE INDEX IF NOT EXISTS events_secret_ref_sid ON events(secret_ref_sid, time_ns) WHERE secret_ref_sid IS NOT NULL"},
+	{"events_src_ip_sid", "CREATE INDEX IF NOT EXISTS events_src_ip_sid ON events(src_ip_sid, time_ns) WHERE src_ip_sid IS NOT NULL"},
+	{"events_principal_sid", "CREATE INDEX IF NOT EXISTS events_principal_sid ON events(principal_sid, time_ns) WHERE principal_sid IS NOT NULL"},
+	// Only the categories the correlator starts from (seeded ids 1 to keyCategories): a query
+	// uses it when it says category_sid <= 4 beside its own condition.
+	{"events_key_category", fmt.Sprintf("CREATE INDEX IF NOT EXISTS events_key_category ON events(category_sid, time_ns) WHERE category_sid <= %d", keyCategories)},
 }
 
 // droppedIndexes names indexes of earlier versions that are no longer kept.
-var droppedIndexes = []string{"events_evidence", "events_time"}
+var droppedIndexes = []string{"events_evidence", "events_time", "events_id", "events_time_only", "events_credential",
+	"events_secret_ref", "events_src_ip", "events_principal", "events_category"}
 
 // EnsureIndexes creates any missing event index. An ingest that was interrupted after dropping
 // them leaves them missing; the next open puts them back.

@@ -58,7 +58,7 @@ func migrateKeyed(ctx context.Context, c *Case, tx *sql.Tx, fresh bool) (map[str
 		AND credential NOT IN (SELECT credential FROM inventory WHERE display GLOB 'gh[pousr]_*' OR display GLOB 'github_pat_*')`); err != nil {
 		return nil, err
 	}
-	sums, err := hashAllRows(ctx, tx)
+	sums, err := legacyHashAllRows(ctx, tx)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/breachline/breachline/normalize"
 )
 
 // schema3Case writes a case the way breachline wrote schema 3: unkeyed sha256 handles, masks with
@@ -108,4 +110,67 @@ func TestMigrateSchema3KeysHandlesAndRecordsRowHashes(t *testing.T) {
 	again, err := c.Migrate(ctx, Actor{Examiner: "j.doe"})
 	require.NoError(t, err)
 	require.Nil(t, again, "a current case is left as it is")
+}
+
+// A schema 4 case (one text column per field, provenance on every row) holding every fixture's
+// events migrates to the compact layout with the same events, byte for byte, and a custody entry
+// whose content hashes before and after agree.
+func TestMigrateSchema4ToCompactKeepsEveryRow(t *testing.T) {
+	ctx := context.Background()
+	c5, _ := ingestFixtures(t)
+	var want []string
+	require.NoError(t, c5.Events(ctx, Filter{}, func(e *normalize.Event) error {
+		want = append(want, string(e.AppendJSON(nil)))
+		return nil
+	}))
+
+	path := filepath.Join(t.TempDir(), "v4.db")
+	db, err := sql.Open(driverName, dsn(path, "rwc"))
+	require.NoError(t, err)
+	db.SetMaxOpenConns(1)
+	for _, m := range migrations[:4] {
+		_, err := db.ExecContext(ctx, m)
+		require.NoError(t, err)
+	}
+	for _, st := range []string{
+		"PRAGMA user_version = 4",
+		"ATTACH '" + c5.Path() + "' AS n",
+		"INSERT INTO case_meta SELECT * FROM n.case_meta",
+		`INSERT INTO evidence SELECT id, sha256, version, path, abs_path, size, compression, decompressed_size, format, parser,
+			settings, first_event, last_event, records, events, rejects, complete, notes, ingested_at, examiner, rows_sha256,
+			superseded_by FROM n.evidence`,
+		"INSERT INTO events SELECT * FROM n.events_v",
+		"INSERT INTO rejects SELECT * FROM n.rejects_v",
+		"INSERT INTO custody SELECT * FROM n.custody",
+	} {
+		_, err := db.ExecContext(ctx, st)
+		require.NoError(t, err, st)
+	}
+	require.NoError(t, db.Close())
+
+	_, err = Open(ctx, path)
+	require.ErrorIs(t, err, ErrNeedsMigration)
+	c, err := OpenForMigration(ctx, path)
+	require.NoError(t, err)
+	defer c.Close()
+	entry, err := c.Migrate(ctx, Actor{Examiner: "j.doe"})
+	require.NoError(t, err)
+	require.Equal(t, "4", entry.Objects["from_schema"])
+	require.Equal(t, entry.Objects["rows_sha256_before"], entry.Objects["rows_sha256_after"])
+	require.Equal(t, entry.Objects["events_rejects_before"], entry.Objects["events_rejects_after"])
+
+	var got []string
+	require.NoError(t, c.Events(ctx, Filter{}, func(e *normalize.Event) error {
+		got = append(got, string(e.AppendJSON(nil)))
+		return nil
+	}))
+	require.Equal(t, want, got)
+	checks, err := c.VerifyRows(ctx)
+	require.NoError(t, err)
+	for _, rc := range checks {
+		require.Empty(t, rc.Problem, rc.Path)
+	}
+	entries, err := c.Custody(ctx)
+	require.NoError(t, err)
+	require.NoError(t, VerifyChain(entries))
 }

@@ -3,6 +3,7 @@ package timeline
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -35,52 +36,69 @@ func (f *Filter) where() (string, []any, error) {
 	var args []any
 	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
 	if !f.Since.IsZero() {
-		add("time >= ?", normalize.FormatTime(f.Since))
+		add("e.time_ns >= ?", f.Since.UnixNano())
 	}
 	if !f.Until.IsZero() {
-		add("time < ?", normalize.FormatTime(f.Until))
+		add("e.time_ns < ?", f.Until.UnixNano())
 	}
-	in := func(col string, vals []string) {
-		if len(vals) == 0 {
-			return
-		}
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")
+	list := func(vals []string) (string, []any) {
 		a := make([]any, len(vals))
 		for i, v := range vals {
 			a[i] = v
 		}
-		add(col+" IN ("+ph+")", a...)
+		return strings.TrimSuffix(strings.Repeat("?,", len(vals)), ","), a
 	}
-	in("source", f.Sources)
-	in("category", f.Categories)
-	in("id", f.IDs)
+	if len(f.Sources) > 0 {
+		ph, a := list(f.Sources)
+		add("e.evidence_id IN (SELECT id FROM evidence WHERE format IN ("+ph+"))", a...)
+	}
+	if len(f.Categories) > 0 {
+		ph, a := list(f.Categories)
+		add("e.category_sid IN (SELECT id FROM strings WHERE value IN ("+ph+"))", a...)
+	}
+	if len(f.IDs) > 0 {
+		ids := make([]any, 0, len(f.IDs))
+		for _, id := range f.IDs {
+			if b, err := hex.DecodeString(id); err == nil && len(b) == 16 {
+				ids = append(ids, b)
+			}
+		}
+		if len(ids) == 0 {
+			add("0")
+		} else {
+			add("e.eid IN ("+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", ids...)
+		}
+	}
+	byString := func(col, v string) { add("e."+col+" = (SELECT id FROM strings WHERE value = ?)", v) }
 	if f.Principal != "" {
-		add("principal = ?", f.Principal)
+		byString("principal_sid", f.Principal)
 	}
 	if f.Credential != "" {
-		add("credential = ?", f.Credential)
+		byString("credential_sid", f.Credential)
 	}
 	if f.SecretRef != "" {
-		add("secret_ref = ?", f.SecretRef)
+		byString("secret_ref_sid", f.SecretRef)
 	}
 	if f.IP != "" {
 		if strings.Contains(f.IP, "/") {
 			if _, err := netip.ParsePrefix(f.IP); err != nil {
 				return "", nil, fmt.Errorf("--ip %q: %w", f.IP, err)
 			}
-			add("src_ip IS NOT NULL")
+			add("e.src_ip_sid IS NOT NULL")
 		} else {
 			ip, _ := normalize.SplitAddress(f.IP)
 			if ip == "" {
 				return "", nil, fmt.Errorf("--ip %q is not an IP address or CIDR prefix", f.IP)
 			}
-			add("src_ip = ?", ip)
+			byString("src_ip_sid", ip)
 		}
 	}
 	if f.Contains != "" {
-		add(`instr(lower(coalesce(action,'') || char(31) || coalesce(principal,'') || char(31) ||
-			coalesce(resource,'') || char(31) || coalesce(user_agent,'') || char(31) || coalesce(secret_ref,'') ||
-			char(31) || coalesce(request_id,'') || char(31) || coalesce(attrs,'')), lower(?)) > 0`, f.Contains)
+		// attrs are searched in their stored form, shape and values, which hold the same keys
+		// and values as the JSON object.
+		add(`instr(lower(coalesce(s_action.value,'') || char(31) || coalesce(s_principal.value,'') || char(31) ||
+			coalesce(e.resource,'') || char(31) || coalesce(s_user_agent.value,'') || char(31) || coalesce(s_secret_ref.value,'') ||
+			char(31) || coalesce(e.request_id,'') || char(31) || coalesce(s_shape.value,'') || char(31) || coalesce(e.attrs,'')), lower(?)) > 0`, f.Contains)
 	}
 	if len(conds) == 0 {
 		return "", nil, nil
@@ -98,14 +116,10 @@ func (f *Filter) match(e *normalize.Event) bool {
 	return true
 }
 
-const selectEvent = `SELECT id, time, time_raw, tz_basis, source, parser, category, action, outcome, principal,
-	principal_type, src_ip, user_agent, credential, resource, resource_type, secret_ref, request_id,
-	evidence_sha256, evidence_path, offset, length, line, record_index, raw_sha256, attrs FROM events`
-
 // eventOrder is the timeline's order: time, and for events of the same instant their evidence
 // file then their place in it, so that same-second events of one log print in log order and the
 // order is the same on every machine, whatever order the files were ingested in.
-const eventOrder = " ORDER BY time, evidence_sha256, offset, record_index"
+const eventOrder = " ORDER BY e.time_ns, v.sha256, e.offset, e.record_index"
 
 // Events calls fn for each event f selects, in timeline order (eventOrder). It stops early when
 // fn returns an error.
@@ -167,48 +181,25 @@ func (c *Case) CountEvents(ctx context.Context, f Filter) (int64, error) {
 		return 0, err
 	}
 	var n int64
-	err = c.db.QueryRowContext(ctx, "SELECT count(*) FROM events"+where, args...).Scan(&n)
+	q := "SELECT count(*) FROM events e"
+	if f.Contains != "" { // it reads the joined strings
+		q = "SELECT count(*) FROM (" + selectEvent + where + ")"
+		where = ""
+	}
+	err = c.db.QueryRowContext(ctx, q+where, args...).Scan(&n)
 	return n, err
 }
 
 // Event returns the event with the given id, or an error saying there is none.
 func (c *Case) Event(ctx context.Context, id string) (*normalize.Event, error) {
-	row := c.db.QueryRowContext(ctx, selectEvent+" WHERE id = ?", id)
+	b, err := hex.DecodeString(id)
+	if err != nil || len(b) != 16 {
+		return nil, fmt.Errorf("no event with id %q in this case (an event id is 32 hex digits)", id)
+	}
+	row := c.db.QueryRowContext(ctx, selectEvent+" WHERE e.eid = ?", b)
 	e, err := scanEvent(row)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("no event with id %q in this case", id)
 	}
 	return e, err
-}
-
-type scanner interface{ Scan(...any) error }
-
-func scanEvent(s scanner) (*normalize.Event, error) {
-	var e normalize.Event
-	var t string
-	var timeRaw, action, principal, ptype, ip, ua, cred, res, rtype, ref, reqID, attrs sql.NullString
-	var line, index sql.NullInt64
-	var cat, outcome string
-	if err := s.Scan(&e.ID, &t, &timeRaw, &e.TZBasis, &e.Source, &e.Parser, &cat, &action, &outcome, &principal,
-		&ptype, &ip, &ua, &cred, &res, &rtype, &ref, &reqID, &e.EvidenceSHA256, &e.EvidencePath, &e.Offset,
-		&e.Length, &line, &index, &e.RawSHA256, &attrs); err != nil {
-		return nil, err
-	}
-	var err error
-	if e.Time, err = time.Parse(time.RFC3339Nano, t); err != nil {
-		return nil, fmt.Errorf("event %s: stored time %q: %w", e.ID, t, err)
-	}
-	e.Category, e.Outcome = normalize.Category(cat), normalize.Outcome(outcome)
-	e.TimeRaw, e.Action, e.Principal, e.PrincipalType = timeRaw.String, action.String, principal.String, ptype.String
-	e.SrcIP, e.UserAgent, e.Credential, e.Resource = ip.String, ua.String, cred.String, res.String
-	e.ResourceType, e.SecretRef, e.RequestID = rtype.String, ref.String, reqID.String
-	e.Line = line.Int64
-	e.RecordIndex = normalize.NoIndex
-	if index.Valid {
-		e.RecordIndex = index.Int64
-	}
-	if attrs.Valid {
-		e.AttrsJSON = []byte(attrs.String)
-	}
-	return &e, nil
 }

@@ -229,12 +229,16 @@ ALTER TABLE evidence_v4 RENAME TO evidence;
 CREATE TABLE superseded_events AS SELECT 0 AS evidence_id, * FROM events WHERE 0;
 CREATE TABLE superseded_rejects AS SELECT 0 AS evidence_id, * FROM rejects WHERE 0;
 `,
+	// 5: the compact layout of events and rejects, the strings dictionary and the contract
+	// views (layout.go); its data step (migrateCompact) copies the rows of earlier cases.
+	compactSchema(),
 }
 
 // dataSteps are the Go parts of migrations, by the version they bring a case to: rewrites of
 // existing rows that SQL alone cannot express. Each runs in its migration's transaction.
 var dataSteps = map[int]func(ctx context.Context, c *Case, tx *sql.Tx, fresh bool) (map[string]string, error){
 	4: migrateKeyed,
+	5: migrateCompact,
 }
 
 // autoMigrate is the last version a case is brought to when opened: those migrations only add

@@ -18,113 +18,135 @@ type queryer interface {
 // evidence id, in one pass over events and one over rejects. Rows whose evidence is not current
 // are hashed under id 0, so that they show up as rows of no evidence.
 func hashAllRows(ctx context.Context, q queryer) (map[int64]*rowHasher, error) {
-	ids := map[string]int64{}
-	rows, err := q.QueryContext(ctx, "SELECT id, sha256 FROM evidence WHERE superseded_by IS NULL")
-	if err != nil {
-		return nil, err
-	}
 	out := map[int64]*rowHasher{}
-	for rows.Next() {
+	if err := eachRow(ctx, q, "SELECT id FROM evidence WHERE superseded_by IS NULL", func(s scanner) error {
 		var id int64
-		var sum string
-		if err := rows.Scan(&id, &sum); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids[sum] = id
+		err := s.Scan(&id)
 		out[id] = newRowHasher()
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	of := func(sum string) *rowHasher {
-		id := ids[sum]
-		h := out[id]
-		if h == nil {
-			h = newRowHasher()
-			out[id] = h
-		}
-		return h
-	}
-	if err := scanEvents(ctx, q, selectEvent+" ORDER BY rowid", nil, func(e *normalize.Event) error {
-		of(e.EvidenceSHA256).event(e)
-		return nil
+		return err
 	}); err != nil {
 		return nil, err
 	}
-	err = scanRejects(ctx, q, selectReject+" ORDER BY rowid", nil, func(r *normalize.Reject) error {
-		of(r.EvidenceSHA256).reject(r)
-		return nil
+	of := func(id int64) *rowHasher {
+		h := out[id]
+		if h == nil {
+			h = out[0]
+			if h == nil {
+				h = newRowHasher()
+				out[0] = h
+			}
+		}
+		return h
+	}
+	if err := eachRow(ctx, q, strings.Replace(selectEvent, "SELECT ", "SELECT e.evidence_id, ", 1)+" ORDER BY e.rowid", func(s scanner) error {
+		var id int64
+		e, err := scanEvent(prefixScanner{s, &id})
+		if err == nil {
+			of(id).event(e)
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	err := eachRow(ctx, q, strings.Replace(selectReject, "SELECT ", "SELECT r.evidence_id, ", 1)+" ORDER BY r.rowid", func(s scanner) error {
+		var id int64
+		r, err := scanReject(prefixScanner{s, &id})
+		if err == nil {
+			of(id).reject(r)
+		}
+		return err
 	})
 	return out, err
 }
 
-// hashEvidenceRows recomputes the content hash of the rows of the current version of one
-// evidence file.
-func hashEvidenceRows(ctx context.Context, q queryer, sum string) (*rowHasher, error) {
-	return hashRows(ctx, q, "events", "rejects", "evidence_sha256", sum)
-}
-
-// hashSupersededRows recomputes the content hash of the rows an evidence version stored before a
-// reparse superseded it: kept in superseded_events and superseded_rejects, they are checked like
-// current rows.
-func hashSupersededRows(ctx context.Context, q queryer, id int64) (*rowHasher, error) {
-	return hashRows(ctx, q, "superseded_events", "superseded_rejects", "evidence_id", id)
-}
-
-// hashRows hashes, in storage order, the rows of the events and rejects tables named whose
-// column col equals v.
-func hashRows(ctx context.Context, q queryer, events, rejects, col string, v any) (*rowHasher, error) {
-	h := newRowHasher()
-	where := " WHERE " + col + " = ? ORDER BY rowid"
-	if err := scanEvents(ctx, q, strings.Replace(selectEvent, " FROM events", " FROM "+events, 1)+where, []any{v},
-		func(e *normalize.Event) error { h.event(e); return nil }); err != nil {
-		return nil, err
+// hashEvidenceRows recomputes the content hash of the rows of one evidence version, current (in
+// events and rejects) or superseded by a reparse (in superseded_events and superseded_rejects).
+// A current version's events are read from its range of rowids (evidence.first_event_rowid to
+// last_event_rowid) and from the rows after every file's range, rather than by scanning the
+// table: a row added behind breachline's back with an explicit rowid in another file's range is
+// found by the full pass of VerifyRows (custody --deep), which reads every row.
+func hashEvidenceRows(ctx context.Context, q queryer, id int64, superseded bool) (*rowHasher, error) {
+	events, rejects := "events", "rejects"
+	conds := []struct {
+		sql  string
+		args []any
+	}{{" WHERE e.evidence_id = ?", []any{id}}}
+	if superseded {
+		events, rejects = "superseded_events", "superseded_rejects"
+	} else {
+		var first, last, end sql.NullInt64
+		if err := eachRow(ctx, q, `SELECT first_event_rowid, last_event_rowid, (SELECT max(last_event_rowid) FROM evidence)
+			FROM evidence WHERE id = ?`, func(s scanner) error {
+			return s.Scan(&first, &last, &end)
+		}, id); err != nil {
+			return nil, err
+		}
+		conds[0].sql, conds[0].args = " WHERE e.rowid BETWEEN ? AND ? AND e.evidence_id = ?", []any{first.Int64, last.Int64, id}
+		conds = append(conds, struct {
+			sql  string
+			args []any
+		}{" WHERE e.rowid > ? AND e.evidence_id = ?", []any{max(end.Int64, last.Int64), id}})
 	}
-	err := scanRejects(ctx, q, strings.Replace(selectReject, " FROM rejects", " FROM "+rejects, 1)+where, []any{v},
-		func(r *normalize.Reject) error { h.reject(r); return nil })
+	h := newRowHasher()
+	for _, c := range conds {
+		if err := scanEvents(ctx, q, selectEventsFrom(events)+c.sql+" ORDER BY e.rowid", c.args,
+			func(e *normalize.Event) error { h.event(e); return nil }); err != nil {
+			return nil, err
+		}
+	}
+	err := eachRow(ctx, q, selectRejectsFrom(rejects)+" WHERE r.evidence_id = ? ORDER BY r.rowid", func(s scanner) error {
+		r, err := scanReject(s)
+		if err == nil {
+			h.reject(r)
+		}
+		return err
+	}, id)
 	return h, err
 }
 
+// hashSupersededRows recomputes the content hash of the rows a reparse superseded.
+func hashSupersededRows(ctx context.Context, q queryer, id int64) (*rowHasher, error) {
+	return hashEvidenceRows(ctx, q, id, true)
+}
+
 func scanEvents(ctx context.Context, q queryer, query string, args []any, fn func(*normalize.Event) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanEvent(rows)
+	return eachRow(ctx, q, query, func(s scanner) error {
+		e, err := scanEvent(s)
 		if err != nil {
 			return err
 		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(e)
+	}, args...)
 }
 
-const selectReject = "SELECT evidence_sha256, evidence_path, offset, length, line, reason, snippet FROM rejects"
+// selectRejectsFrom is the SELECT of rejects in the form scanReject reads, over table (rejects or
+// superseded_rejects) aliased r.
+func selectRejectsFrom(table string) string {
+	return "SELECT v.sha256, v.path, r.offset, r.length, r.line, r.reason, r.snippet FROM " + table +
+		" r LEFT JOIN evidence v ON v.id = r.evidence_id"
+}
+
+var selectReject = selectRejectsFrom("rejects")
+
+func scanReject(s scanner) (*normalize.Reject, error) {
+	var r normalize.Reject
+	var sum, path sql.NullString
+	var line sql.NullInt64
+	if err := s.Scan(&sum, &path, &r.Offset, &r.Length, &line, &r.Reason, &r.Snippet); err != nil {
+		return nil, err
+	}
+	r.EvidenceSHA256, r.EvidencePath, r.Line = sum.String, path.String, line.Int64
+	return &r, nil
+}
 
 func scanRejects(ctx context.Context, q queryer, query string, args []any, fn func(*normalize.Reject) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r normalize.Reject
-		var line sql.NullInt64
-		if err := rows.Scan(&r.EvidenceSHA256, &r.EvidencePath, &r.Offset, &r.Length, &line, &r.Reason, &r.Snippet); err != nil {
+	return eachRow(ctx, q, query, func(s scanner) error {
+		r, err := scanReject(s)
+		if err != nil {
 			return err
 		}
-		r.Line = line.Int64
-		if err := fn(&r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(r)
+	}, args...)
 }
 
 // RowCheck is what verifying one evidence version's rows found.
@@ -195,7 +217,7 @@ func (c *Case) VerifyEvidenceRows(ctx context.Context, sum string) (*RowCheck, e
 	if err != nil {
 		return nil, err
 	}
-	h, err := hashEvidenceRows(ctx, c.db, sum)
+	h, err := hashEvidenceRows(ctx, c.db, ev.ID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -264,23 +286,19 @@ func (c *Case) recordedRowHashes(ctx context.Context) (map[string]string, error)
 func (c *Case) StoredCounts(ctx context.Context) (map[string][2]int64, error) {
 	out := map[string][2]int64{}
 	for i, table := range []string{"events", "rejects"} {
-		rows, err := c.db.QueryContext(ctx, "SELECT evidence_sha256, count(*) FROM "+table+" GROUP BY evidence_sha256")
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		err := eachRow(ctx, c.db, "SELECT v.sha256, t.n FROM (SELECT evidence_id, count(*) AS n FROM "+table+
+			" GROUP BY evidence_id) t JOIN evidence v ON v.id = t.evidence_id", func(s scanner) error {
 			var sum string
 			var n int64
-			if err := rows.Scan(&sum, &n); err != nil {
-				rows.Close()
-				return nil, err
+			if err := s.Scan(&sum, &n); err != nil {
+				return err
 			}
 			v := out[sum]
 			v[i] = n
 			out[sum] = v
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}

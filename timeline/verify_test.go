@@ -39,12 +39,13 @@ func TestVerifyRowsFindsRowsChangedAfterIngest(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct{ name, sql, want string }{
 		{"untouched", "", ""},
-		{"altered", "UPDATE events SET src_ip = '198.51.100.1' WHERE src_ip = '203.0.113.7'", "rows altered after ingest"},
-		{"deleted", "DELETE FROM events WHERE src_ip = '203.0.113.8'", "rows deleted or added"},
-		{"added", "INSERT INTO events SELECT substr(id, 2) || '0', time, time_raw, tz_basis, source, parser, category, action, " +
-			"outcome, principal, principal_type, src_ip, user_agent, credential, resource, resource_type, secret_ref, request_id, " +
-			"evidence_sha256, evidence_path, offset + 1, length, line, record_index, raw_sha256, attrs FROM events LIMIT 1", "rows deleted or added"},
-		{"orphan", "UPDATE events SET evidence_sha256 = 'x' WHERE src_ip = '203.0.113.8'", "belong to no evidence file"},
+		{"altered", "UPDATE events SET src_ip_sid = (SELECT id FROM strings WHERE value = '203.0.113.8') " +
+			"WHERE src_ip_sid = (SELECT id FROM strings WHERE value = '203.0.113.7')", "rows altered after ingest"},
+		{"deleted", "DELETE FROM events WHERE src_ip_sid = (SELECT id FROM strings WHERE value = '203.0.113.8')", "rows deleted or added"},
+		{"added", "INSERT INTO events SELECT randomblob(16), time_ns, time_raw, tz_basis_sid, category_sid, action_sid, outcome_sid, " +
+			"principal_sid, principal_type_sid, src_ip_sid, user_agent_sid, credential_sid, resource, resource_type_sid, secret_ref_sid, " +
+			"request_id, evidence_id, offset + 1, length, line, record_index, raw_hash, attrs_shape_sid, attrs FROM events LIMIT 1", "rows deleted or added"},
+		{"orphan", "UPDATE events SET evidence_id = 99 WHERE src_ip_sid = (SELECT id FROM strings WHERE value = '203.0.113.8')", "belong to no evidence file"},
 		{"evidence row", "UPDATE evidence SET rows_sha256 = 'x'", "evidence row was altered"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

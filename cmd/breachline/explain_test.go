@@ -41,7 +41,7 @@ func TestExplainSaysWhatItCannotShow(t *testing.T) {
 	db, err := sql.Open("sqlite3", pc.path)
 	require.NoError(t, err)
 	gone := f.Events[2]
-	_, err = db.Exec("DELETE FROM events WHERE id = ?", gone)
+	_, err = db.Exec("DELETE FROM events WHERE eid = unhex(?)", gone)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -59,7 +60,15 @@ var errPartial = errors.New("some inputs were not ingested or gave no event")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// BREACHLINE_CPUPROFILE names a file for a CPU profile of the run, so that performance work
+	// measures the built binary as a user runs it (docs/performance.md).
+	if path := os.Getenv("BREACHLINE_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer f.Close()
+		}
+	}
 	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	pprof.StopCPUProfile()
 	stop()
 	os.Exit(code)
 }

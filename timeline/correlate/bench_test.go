@@ -23,23 +23,34 @@ import (
 // own raw hash; BREACHLINE_BENCH_DUPLICATES (a percentage, default 0) of the window's records are
 // stored a second time under another evidence file, as a log and its .gz copy would be. Only Run
 // is timed; the case is built first (through the same store as an ingest, without parsing).
+// BREACHLINE_BENCH_CASE names a file to keep the case in, reused as it is when it exists, so that
+// the rules can be timed again without building the case again.
 func BenchmarkCorrelate(b *testing.B) {
 	events := envInt("BREACHLINE_BENCH_EVENTS", 10_000_000)
 	creds := envInt("BREACHLINE_BENCH_CREDENTIALS", 100_000)
 	dups := envInt("BREACHLINE_BENCH_DUPLICATES", 0)
 	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "bench.db")
+	path := os.Getenv("BREACHLINE_BENCH_CASE")
+	_, statErr := os.Stat(path)
+	reuse := path != "" && statErr == nil
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
 	c, err := timeline.Create(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer c.Close()
-	setup := time.Now()
-	copies, err := buildBenchCase(ctx, c, b.TempDir(), events, creds, dups)
-	if err != nil {
-		b.Fatal(err)
+	if reuse {
+		b.Logf("reusing the case %s", path)
+	} else {
+		setup := time.Now()
+		copies, err := buildBenchCase(ctx, c, b.TempDir(), events, creds, dups)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("built a case of %d events (%d of them copies) and %d credentials in %s", events+copies, copies, creds, time.Since(setup).Round(time.Second))
 	}
-	b.Logf("built a case of %d events (%d of them copies) and %d credentials in %s", events+copies, copies, creds, time.Since(setup).Round(time.Second))
 	opt := Options{WindowStart: benchBase.Add(8 * 24 * time.Hour), WindowEnd: benchBase.Add(10 * 24 * time.Hour), Gap: 4 * time.Hour}
 	b.ResetTimer()
 	var res *Result

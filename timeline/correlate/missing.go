@@ -11,10 +11,14 @@ type MissingCitation struct {
 	Finding, Event string
 }
 
+// missingCitationsSQL lists the citations of events the case does not hold. Findings cite events
+// by id as hex text; the events table holds the id's bytes, indexed.
+const missingCitationsSQL = `SELECT f.id, j.value FROM findings f, json_each(f.events) j
+	WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.eid = unhex(j.value)) ORDER BY f.id, j.key`
+
 // MissingCitations lists every cited event that is not in the case, by finding then citation.
 func MissingCitations(ctx context.Context, db *sql.DB) ([]MissingCitation, error) {
-	rows, err := db.QueryContext(ctx, `SELECT f.id, j.value FROM findings f, json_each(f.events) j
-		WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = j.value) ORDER BY f.id, j.key`)
+	rows, err := db.QueryContext(ctx, missingCitationsSQL)
 	if err != nil {
 		return nil, err
 	}

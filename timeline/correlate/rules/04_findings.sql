@@ -125,8 +125,8 @@ SELECT substr(sha256_hex('derived-credential|' || l.root || '|' || l.handle), 1,
             WHEN iu.novel THEN 'medium'
             ELSE 'low' END,
        l.since,
-       l.handle || ' was issued at ' || substr(l.since, 1, 19) || 'Z' || ' by a call made with ' || l.parent || coalesce(' by ' || e.principal, '') ||
-         coalesce(' from ' || e.src_ip, '') ||
+       l.handle || ' was issued at ' || substr(l.since, 1, 19) || 'Z' || ' by a call made with ' || l.parent || coalesce(' by ' || sp.value, '') ||
+         coalesce(' from ' || si.value, '') ||
          CASE WHEN iu.novel THEN ' (a new address for it)' ELSE ' (its usual address)' END ||
          ', descending from exposed ' || ci.display ||
          ' (' || (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) || ' use(s) since' ||
@@ -136,14 +136,16 @@ SELECT substr(sha256_hex('derived-credential|' || l.root || '|' || l.handle), 1,
          CASE WHEN (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) > 500
               THEN '; cites the first 500 of ' || (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) || ' uses'
               ELSE '' END,
-       l.handle, fe.secret_ref, ci.owner, e.src_ip,
+       l.handle, fe.secret_ref, ci.owner, si.value,
        (SELECT json_group_array(id) FROM (
           SELECT l.issue_event AS id, l.since AS t
           UNION SELECT event_id, time FROM (SELECT event_id, time FROM credential_uses u
                                              WHERE u.handle = l.handle AND u.credential = l.root ORDER BY time, event_id LIMIT 500)
           ORDER BY t, id))
 FROM lineage l
-JOIN events e ON e.id = l.issue_event
+JOIN events e ON e.rowid = l.issue_rowid
+LEFT JOIN strings sp ON sp.id = e.principal_sid
+LEFT JOIN strings si ON si.id = e.src_ip_sid
 JOIN cred_info ci ON ci.credential = l.root
 LEFT JOIN credential_uses iu ON iu.event_id = l.issue_event AND iu.credential = l.root AND iu.handle = l.parent
 LEFT JOIN first_exposure fe ON fe.credential = l.root
@@ -156,37 +158,43 @@ WHERE l.depth > 0;
 -- credential with a thin history makes every address look new; following all of those would
 -- bury the intruder's addresses among the owners'.
 CREATE TEMP TABLE novel_ips AS
-SELECT DISTINCT u.src_ip FROM credential_uses u JOIN exposed x ON x.credential = u.credential
+SELECT DISTINCT s.id AS src_ip_sid, u.src_ip
+FROM credential_uses u JOIN exposed x ON x.credential = u.credential
+JOIN strings s ON s.value = u.src_ip
 WHERE u.novel AND u.src_ip IS NOT NULL AND x.proven_at IS NOT NULL;
 
+-- CROSS JOIN keeps the few addresses outside and finds their events by index, whatever the
+-- planner guesses of the temporary table's size (SQLite does not reorder a CROSS JOIN).
 CREATE TEMP TABLE pivot_events AS
-SELECT e.id AS event_id, e.time, e.src_ip, e.credential, e.rowid AS event_rowid, e.raw_sha256
+SELECT e.rowid AS event_rowid, e.eid, e.time_ns, n.src_ip, e.credential_sid, e.raw_hash
 FROM novel_ips n
-JOIN events e ON e.src_ip = n.src_ip
-WHERE e.credential IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lineage l WHERE l.handle = e.credential);
+CROSS JOIN events e ON e.src_ip_sid = n.src_ip_sid
+WHERE e.credential_sid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lineage l WHERE l.handle_sid = e.credential_sid);
 
 -- An event stored under two evidence files is presented once (00_duplicates.sql).
-INSERT INTO dup_scope SELECT event_rowid, raw_sha256 FROM pivot_events;
+INSERT INTO dup_scope SELECT event_rowid, raw_hash FROM pivot_events;
 INSERT OR IGNORE INTO duplicates SELECT * FROM scope_duplicates;
 DELETE FROM temp.dup_scope;
-DELETE FROM temp.pivot_events WHERE event_id IN (SELECT event_id FROM duplicates);
-CREATE INDEX temp.pivot_events_k ON pivot_events(src_ip, credential, time, event_id);
+DELETE FROM temp.pivot_events WHERE event_rowid IN (SELECT event_rowid FROM duplicates);
+CREATE INDEX temp.pivot_events_k ON pivot_events(src_ip, credential_sid, time_ns, eid);
 
 INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
-SELECT substr(sha256_hex('ip-pivot|' || e.src_ip || '|' || e.credential), 1, 32),
+SELECT substr(sha256_hex('ip-pivot|' || g.src_ip || '|' || c.value), 1, 32),
        (SELECT rule FROM rule_version WHERE name = 'ip-pivot'),
        'medium',
-       min(e.time),
-       e.src_ip || ', seen misusing exposed credentials, also presented ' || e.credential || ' ' || count(*) ||
-         ' time(s) between ' || substr(min(e.time), 1, 19) || 'Z' || ' and ' || substr(max(e.time), 1, 19) || 'Z' ||
-         CASE WHEN count(*) > 500 THEN '; cites the first 500 of ' || count(*) || ' events' ELSE '' END,
-       e.credential, NULL,
-       (SELECT min(i.owner) FROM inventory_handles h JOIN inventory i ON i.credential = h.credential WHERE h.handle = e.credential),
-       e.src_ip,
-       (SELECT json_group_array(id ORDER BY t, id) FROM (SELECT p.event_id AS id, p.time AS t FROM pivot_events p
-          WHERE p.src_ip = e.src_ip AND p.credential = e.credential ORDER BY p.time, p.event_id LIMIT 500))
-FROM pivot_events e
-GROUP BY e.src_ip, e.credential;
+       g.first,
+       g.src_ip || ', seen misusing exposed credentials, also presented ' || c.value || ' ' || g.n ||
+         ' time(s) between ' || substr(g.first, 1, 19) || 'Z' || ' and ' || substr(g.last, 1, 19) || 'Z' ||
+         CASE WHEN g.n > 500 THEN '; cites the first 500 of ' || g.n || ' events' ELSE '' END,
+       c.value, NULL,
+       (SELECT min(i.owner) FROM inventory_handles h JOIN inventory i ON i.credential = h.credential WHERE h.handle = c.value),
+       g.src_ip,
+       (SELECT json_group_array(lower(hex(id)) ORDER BY t, id) FROM (SELECT p.eid AS id, p.time_ns AS t FROM pivot_events p
+          WHERE p.src_ip = g.src_ip AND p.credential_sid = g.credential_sid ORDER BY p.time_ns, p.eid LIMIT 500))
+FROM (SELECT src_ip, credential_sid, time_text(min(time_ns)) AS first, time_text(max(time_ns)) AS last, count(*) AS n
+        FROM pivot_events GROUP BY src_ip, credential_sid) g
+JOIN strings c ON c.id = g.credential_sid
+ORDER BY g.src_ip, c.value;
 
 -- duplicate-records: the records that the rules above found under two evidence files, one
 -- finding per pair of files (the duplicates' file, the canonical events' file), citing the
@@ -194,22 +202,22 @@ GROUP BY e.src_ip, e.credential;
 -- the rules examined are compared (00_duplicates.sql): the finding does not measure the whole
 -- overlap of the two files.
 INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
-SELECT substr(sha256_hex('duplicate-records|' || d.evidence_sha256 || '|' || d.canonical_evidence), 1, 32),
+SELECT substr(sha256_hex('duplicate-records|' || dv.sha256 || '|' || cv.sha256), 1, 32),
        (SELECT rule FROM rule_version WHERE name = 'duplicate-records'),
        'info',
-       min(d.time),
-       count(*) || ' record(s) of ' || dv.path || ' examined by the correlator, between ' || substr(min(d.time), 1, 19) || 'Z' ||
-         ' and ' || substr(max(d.time), 1, 19) || 'Z' || ', are byte-identical to records of ' || cv.path ||
+       d.first,
+       d.n || ' record(s) of ' || dv.path || ' examined by the correlator, between ' || substr(d.first, 1, 19) || 'Z' ||
+         ' and ' || substr(d.last, 1, 19) || 'Z' || ', are byte-identical to records of ' || cv.path ||
          ', ingested before it (same raw_sha256): each is counted and cited once, as the event of ' || cv.path ||
-         CASE WHEN count(*) > 250 THEN '; cites the first 250 of ' || count(*) || ' duplicates' ELSE '' END,
+         CASE WHEN d.n > 250 THEN '; cites the first 250 of ' || d.n || ' duplicates' ELSE '' END,
        NULL, NULL, NULL, NULL,
        -- Each pair in a row: the canonical event, then its duplicate.
-       (SELECT json_group_array(CASE s.k WHEN 0 THEN p.canonical_id ELSE p.event_id END ORDER BY p.time, p.canonical_id, s.k)
-          FROM (SELECT d2.event_id, d2.canonical_id, d2.time FROM duplicates d2
-                 WHERE d2.evidence_sha256 = d.evidence_sha256 AND d2.canonical_evidence = d.canonical_evidence
-                 ORDER BY d2.time, d2.canonical_id LIMIT 250) p,
+       (SELECT json_group_array(lower(hex(CASE s.k WHEN 0 THEN p.canonical_eid ELSE p.eid END)) ORDER BY p.time_ns, p.canonical_eid, s.k)
+          FROM (SELECT d2.eid, d2.canonical_eid, d2.time_ns FROM duplicates d2
+                 WHERE d2.evidence_id = d.evidence_id AND d2.canonical_evidence = d.canonical_evidence
+                 ORDER BY d2.time_ns, d2.canonical_eid LIMIT 250) p,
                (SELECT 0 AS k UNION ALL SELECT 1) s)
-FROM duplicates d
-JOIN evidence dv ON dv.sha256 = d.evidence_sha256
-JOIN evidence cv ON cv.sha256 = d.canonical_evidence
-GROUP BY d.evidence_sha256, d.canonical_evidence;
+FROM (SELECT evidence_id, canonical_evidence, time_text(min(time_ns)) AS first, time_text(max(time_ns)) AS last, count(*) AS n
+        FROM duplicates GROUP BY evidence_id, canonical_evidence) d
+CROSS JOIN evidence dv ON dv.id = d.evidence_id
+CROSS JOIN evidence cv ON cv.id = d.canonical_evidence;

@@ -4,11 +4,21 @@
 -- the last event of one bucket and the first of the next non-empty one, so a threshold of at
 -- least an hour finds every gap.
 
+-- A source is the format of its evidence files. An event's hour is time_ns divided by an hour and
+-- rounded down (SQL's division rounds towards zero, which before 1970 is up): the bucket the
+-- first 13 characters of its text time make.
 CREATE TEMP TABLE buckets AS
-SELECT e.source, substr(e.time, 1, 13) AS hour, min(e.time) AS first, max(e.time) AS last, count(*) AS n
-FROM events e, params p
-WHERE e.time >= p.window_start AND e.time < p.window_end
-GROUP BY e.source, substr(e.time, 1, 13);
+SELECT v.format AS source, b.hour, time_text(min(b.first_ns)) AS first, time_text(max(b.last_ns)) AS last, sum(b.n) AS n
+FROM (
+  SELECT e.evidence_id,
+         CASE WHEN e.time_ns >= 0 THEN e.time_ns / 3600000000000 ELSE (e.time_ns + 1) / 3600000000000 - 1 END AS hour,
+         min(e.time_ns) AS first_ns, max(e.time_ns) AS last_ns, count(*) AS n
+  FROM events e, params p
+  WHERE e.time_ns >= p.window_start_ns AND e.time_ns < p.window_end_ns
+  GROUP BY e.evidence_id, hour
+) b
+CROSS JOIN evidence v ON v.id = b.evidence_id
+GROUP BY v.format, b.hour;
 
 CREATE TEMP TABLE gaps AS
 SELECT source, gap_start, gap_end FROM (

@@ -1,0 +1,300 @@
+package timeline
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/breachline/breachline/normalize"
+)
+
+// stringIDs gives the strings id of a value, inserting it when new: the ingest's cached
+// statements, or the migration's transaction. seen remembers the attrs strings met once.
+type stringIDs interface {
+	id(s string) (int64, error)
+	seenSet() map[string]struct{}
+}
+
+// seenMax bounds the attrs strings remembered as met once: past it the set starts again.
+const seenMax = 200_000
+
+// encoder turns events into rows. It keeps scratch space and the last id of each dictionary
+// column (consecutive events mostly share their source's vocabulary), so that encoding allocates
+// little: it runs on the writer, the ingest's one sequential stage.
+type encoder struct {
+	ids  stringIDs
+	last [nEventCols]struct {
+		s  string
+		id int64
+	}
+	eid    [16]byte
+	raw    [32]byte
+	shape  []byte
+	values []byte
+	tr     []byte
+}
+
+func newEncoder(ids stringIDs) *encoder {
+	return &encoder{ids: ids, shape: make([]byte, 0, 256), values: make([]byte, 0, 1024), tr: make([]byte, 0, 64)}
+}
+
+// dictID returns the strings id of v for column col.
+func (x *encoder) dictID(col int, v string) (int64, error) {
+	if l := &x.last[col]; l.id != 0 && l.s == v {
+		return l.id, nil
+	}
+	id, err := x.ids.id(v)
+	if err == nil {
+		x.last[col].s, x.last[col].id = v, id
+	}
+	return id, err
+}
+
+// codeAttr is the attrCoder of encode: a string value is written as its id from the second time
+// it is met, so a value that repeats is stored once and one that does not (an event id) costs
+// nothing in the dictionary. Short strings are cheaper written out.
+func (x *encoder) codeAttr(quoted []byte) (int64, bool, error) {
+	if len(quoted) < 7 {
+		return 0, false, nil
+	}
+	seen := x.ids.seenSet()
+	inner := quoted[1 : len(quoted)-1]
+	var s string
+	if bytes.IndexByte(inner, '\\') < 0 {
+		if _, ok := seen[string(inner)]; !ok {
+			x.remember(seen, string(inner))
+			return 0, false, nil
+		}
+		s = string(inner)
+	} else {
+		s = unquotePlain(quoted)
+		if _, ok := seen[s]; !ok {
+			x.remember(seen, s)
+			return 0, false, nil
+		}
+	}
+	id, err := x.ids.id(s)
+	return id, err == nil, err
+}
+
+func (x *encoder) remember(seen map[string]struct{}, s string) {
+	if len(seen) >= seenMax {
+		clear(seen)
+	}
+	seen[s] = struct{}{}
+}
+
+// unquotePlain returns the value of a JSON string that plainString accepted.
+func unquotePlain(q []byte) string {
+	q = q[1 : len(q)-1]
+	out := make([]byte, 0, len(q))
+	for i := 0; i < len(q); i++ {
+		if q[i] == '\\' {
+			i++
+		}
+		out = append(out, q[i])
+	}
+	return string(out)
+}
+
+// rowWriter receives an events row's values in eventInsertColumns order: a sqlbulk.Batch, or an
+// anyRow for statements run through database/sql.
+type rowWriter interface {
+	Null()
+	Int(int64)
+	Text(string)
+	TextBytes([]byte)
+	Blob([]byte)
+}
+
+// anyRow collects a row as database/sql arguments.
+type anyRow []any
+
+func (r *anyRow) Null()              { *r = append(*r, nil) }
+func (r *anyRow) Int(v int64)        { *r = append(*r, v) }
+func (r *anyRow) Text(v string)      { *r = append(*r, v) }
+func (r *anyRow) TextBytes(v []byte) { *r = append(*r, string(v)) }
+func (r *anyRow) Blob(v []byte)      { *r = append(*r, append([]byte(nil), v...)) }
+
+// encode writes e as an events row to w.
+func (x *encoder) encode(e *normalize.Event, w rowWriter) error {
+	if len(e.ID) != 32 {
+		return fmt.Errorf("event id %q is not 16 bytes of hex", e.ID)
+	}
+	if _, err := hex.Decode(x.eid[:], []byte(e.ID)); err != nil {
+		return fmt.Errorf("event id %q is not 16 bytes of hex", e.ID)
+	}
+	if len(e.RawSHA256) != 64 {
+		return fmt.Errorf("event %s: raw_sha256 %q is not a sha256", e.ID, e.RawSHA256)
+	}
+	if _, err := hex.Decode(x.raw[:], []byte(e.RawSHA256)); err != nil {
+		return fmt.Errorf("event %s: raw_sha256 %q is not a sha256", e.ID, e.RawSHA256)
+	}
+	var ids [nEventCols]int64
+	for _, f := range [...]struct {
+		col int
+		v   string
+	}{
+		{colTZ, e.TZBasis}, {colCategory, string(e.Category)}, {colAction, e.Action}, {colOutcome, string(e.Outcome)},
+		{colPrincipal, e.Principal}, {colPrincipalType, e.PrincipalType}, {colSrcIP, e.SrcIP},
+		{colUserAgent, e.UserAgent}, {colCredential, e.Credential}, {colResourceType, e.ResourceType},
+		{colSecretRef, e.SecretRef},
+	} {
+		if f.v == "" {
+			continue
+		}
+		id, err := x.dictID(f.col, f.v)
+		if err != nil {
+			return err
+		}
+		ids[f.col] = id
+	}
+	split := false
+	if len(e.AttrsJSON) > 0 {
+		var err error
+		x.shape, x.values, split, err = encodeAttrs(x.shape[:0], x.values[:0], e.AttrsJSON, x.codeAttr)
+		if err != nil {
+			return err
+		}
+		if split {
+			if ids[colShape], err = x.dictID(colShape, string(x.shape)); err != nil {
+				return err
+			}
+		}
+	}
+	opt := func(col int) {
+		if ids[col] == 0 {
+			w.Null()
+		} else {
+			w.Int(ids[col])
+		}
+	}
+	text := func(s string) {
+		if s == "" {
+			w.Null()
+		} else {
+			w.Text(s)
+		}
+	}
+	w.Blob(x.eid[:])
+	w.Int(e.Time.UnixNano())
+	var code int64
+	if e.TimeRaw != "" {
+		code, x.tr = encodeTimeRaw(x.tr[:0], e.Time, e.TimeRaw)
+	}
+	switch {
+	case code != 0:
+		w.Int(code)
+	default:
+		text(e.TimeRaw)
+	}
+	for col := colTZ; col <= colCredential; col++ {
+		opt(col)
+	}
+	text(e.Resource)
+	opt(colResourceType)
+	opt(colSecretRef)
+	text(e.RequestID)
+	w.Int(e.Offset)
+	w.Int(e.Length)
+	if e.Line > 0 {
+		w.Int(e.Line)
+	} else {
+		w.Null()
+	}
+	if e.RecordIndex >= 0 {
+		w.Int(e.RecordIndex)
+	} else {
+		w.Null()
+	}
+	w.Blob(x.raw[:])
+	switch {
+	case split:
+		w.Int(ids[colShape])
+		w.TextBytes(x.values)
+	case len(e.AttrsJSON) > 0:
+		w.Null()
+		w.TextBytes(e.AttrsJSON) // TEXT, not a BLOB, so json functions see JSON
+	default:
+		w.Null()
+		w.Null()
+	}
+	return nil
+}
+
+// selectEventsFrom is the SELECT of events in the form scanEvent reads, over table (events or
+// superseded_events) aliased e, with the strings and the evidence joined.
+func selectEventsFrom(table string) string {
+	var b strings.Builder
+	b.WriteString("SELECT e.eid, e.time_ns, e.time_raw")
+	for _, d := range dictColumns {
+		b.WriteString(", s_" + d.field + ".value")
+	}
+	b.WriteString(`, v.format, v.parser, e.resource, e.request_id, v.sha256, v.path, e.offset, e.length, e.line,
+	e.record_index, e.raw_hash, s_shape.value, e.attrs, ` + attrsCodedSQL("e") + ` FROM ` + table + " e LEFT JOIN evidence v ON v.id = e.evidence_id")
+	for _, d := range dictColumns {
+		b.WriteString(" LEFT JOIN strings s_" + d.field + " ON s_" + d.field + ".id = e." + d.col)
+	}
+	b.WriteString(" LEFT JOIN strings s_shape ON s_shape.id = e.attrs_shape_sid")
+	return b.String()
+}
+
+var selectEvent = selectEventsFrom("events")
+
+type scanner interface{ Scan(...any) error }
+
+// scanEvent reads a row of selectEventsFrom back into the event ingest stored.
+func scanEvent(s scanner) (*normalize.Event, error) {
+	var e normalize.Event
+	var eid, raw []byte
+	var ns int64
+	var timeRaw any
+	var dict [11]sql.NullString
+	var source, parser, res, reqID, sum, path, shape, attrs, coded sql.NullString
+	var line, index sql.NullInt64
+	dst := []any{&eid, &ns, &timeRaw}
+	for i := range dict {
+		dst = append(dst, &dict[i])
+	}
+	dst = append(dst, &source, &parser, &res, &reqID, &sum, &path, &e.Offset, &e.Length, &line, &index, &raw, &shape, &attrs, &coded)
+	if err := s.Scan(dst...); err != nil {
+		return nil, err
+	}
+	e.ID = hex.EncodeToString(eid)
+	e.Time = time.Unix(0, ns).UTC()
+	switch v := timeRaw.(type) {
+	case int64:
+		e.TimeRaw = renderTimeRaw(e.Time, v)
+	case string:
+		e.TimeRaw = v
+	case []byte:
+		e.TimeRaw = string(v)
+	}
+	e.TZBasis, e.Category, e.Action, e.Outcome = dict[0].String, normalize.Category(dict[1].String), dict[2].String, normalize.Outcome(dict[3].String)
+	e.Principal, e.PrincipalType, e.SrcIP, e.UserAgent = dict[4].String, dict[5].String, dict[6].String, dict[7].String
+	e.Credential, e.ResourceType, e.SecretRef = dict[8].String, dict[9].String, dict[10].String
+	e.Source, e.Parser, e.Resource, e.RequestID = source.String, parser.String, res.String, reqID.String
+	e.EvidenceSHA256, e.EvidencePath = sum.String, path.String
+	e.RawSHA256 = hex.EncodeToString(raw)
+	e.Line = line.Int64
+	e.RecordIndex = normalize.NoIndex
+	if index.Valid {
+		e.RecordIndex = index.Int64
+	}
+	if attrs.Valid {
+		if shape.Valid {
+			b, ok := decodeAttrs(make([]byte, 0, len(shape.String)+len(attrs.String)+len(coded.String)+2),
+				[]byte(shape.String), []byte(attrs.String), []byte(coded.String))
+			if !ok {
+				return nil, fmt.Errorf("event %s: stored attrs do not match their shape", e.ID)
+			}
+			e.AttrsJSON = b
+		} else {
+			e.AttrsJSON = []byte(attrs.String)
+		}
+	}
+	return &e, nil
+}
