@@ -61,9 +61,9 @@ else
 	echo "(lnav is not installed: apt-get install lnav for the ratio)"
 	ln_s=0
 fi
-awk -v m="$m" -v bl="$bla_s" -v ln="$ln_s" -v kb="$bla_kb" -v size="$asize" -v log="$logsize" 'BEGIN {
+awk -v m="$m" -v bl="$bla_s" -v ln="$ln_s" -v kb="$bla_kb" -v size="$asize" -v logb="$logsize" 'BEGIN {
 	if (ln > 0) printf "lnav -n              %8.2f s  %9.0f lines/s\n", ln, m / ln
 	printf "breachline ingest    %8.2f s  %9.0f lines/s  peak RSS %d MB\n", bl, m / bl, kb / 1024
 	if (ln > 0) printf "ratio                %8.2f (breachline / lnav; goal >= 1.3)\n", ln / bl
-	printf "case file            %8.2f x the log (%d bytes per line; goal <= 1.2x)\n", size / log, size / m
+	printf "case file            %8.2f x the log (%d bytes per line; goal <= 1.2x)\n", size / logb, size / m
 }'

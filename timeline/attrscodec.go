@@ -14,9 +14,9 @@ import (
 // whose text SQLite would quote differently (escapes other than \" and \\, numbers that are
 // not plain integers, nested objects or arrays) is stored whole.
 
-// attrCoder decides whether a string value of attrs (its JSON text, quotes included) is written
-// as its strings id, and returns the id.
-type attrCoder func(quoted []byte) (id int64, code bool, err error)
+// attrCoder decides whether a string value of attrs (its JSON text, quotes included) under key
+// (quoted too) is written as its strings id, and returns the id.
+type attrCoder func(key, quoted []byte) (id int64, code bool, err error)
 
 // encodeAttrs splits canonical attrs JSON into its shape and values; ok is false when the object
 // must be stored as it is.
@@ -48,7 +48,7 @@ func encodeAttrs(shapeBuf, valuesBuf, obj []byte, coder attrCoder) (shape, value
 		}
 		coded := false
 		if obj[i] == '"' && coder != nil {
-			id, code, err := coder(obj[i : i+v])
+			id, code, err := coder(k, obj[i:i+v])
 			if err != nil {
 				return shapeBuf, valuesBuf, false, err
 			}

@@ -15,6 +15,8 @@ import (
 // statements, or the migration's transaction. seen remembers the attrs strings met once.
 type stringIDs interface {
 	id(s string) (int64, error)
+	// idBytes is id for a value given as bytes, without a copy when the id is known.
+	idBytes(b []byte) (int64, error)
 	seenSet() map[string]struct{}
 }
 
@@ -30,6 +32,7 @@ type encoder struct {
 		s  string
 		id int64
 	}
+	keys   map[string]*keyStat
 	eid    [16]byte
 	raw    [32]byte
 	shape  []byte
@@ -38,7 +41,7 @@ type encoder struct {
 }
 
 func newEncoder(ids stringIDs) *encoder {
-	return &encoder{ids: ids, shape: make([]byte, 0, 256), values: make([]byte, 0, 1024), tr: make([]byte, 0, 64)}
+	return &encoder{ids: ids, keys: map[string]*keyStat{}, shape: make([]byte, 0, 256), values: make([]byte, 0, 1024), tr: make([]byte, 0, 64)}
 }
 
 // dictID returns the strings id of v for column col.
@@ -55,32 +58,62 @@ func (x *encoder) dictID(col int, v string) (int64, error) {
 
 // codeAttr is the attrCoder of encode: a string value is written as its id from the second time
 // it is met, so a value that repeats is stored once and one that does not (an event id) costs
-// nothing in the dictionary. Short strings are cheaper written out.
-func (x *encoder) codeAttr(quoted []byte) (int64, bool, error) {
+// nothing in the dictionary. Short strings are cheaper written out. A key whose values hardly
+// ever repeat (ids, request ids, timestamps) stops being looked at after a sample, so that its
+// values do not fill the set of strings met once.
+func (x *encoder) codeAttr(key, quoted []byte) (int64, bool, error) {
 	if len(quoted) < 7 {
+		return 0, false, nil
+	}
+	st := x.keys[string(key)]
+	if st == nil {
+		if len(x.keys) >= keyStatsMax {
+			return 0, false, nil
+		}
+		st = &keyStat{}
+		x.keys[string(key)] = st
+	}
+	if st.unique {
 		return 0, false, nil
 	}
 	seen := x.ids.seenSet()
 	inner := quoted[1 : len(quoted)-1]
-	var s string
 	if bytes.IndexByte(inner, '\\') < 0 {
 		if _, ok := seen[string(inner)]; !ok {
-			x.remember(seen, string(inner))
+			st.miss(seen, string(inner))
 			return 0, false, nil
 		}
-		s = string(inner)
-	} else {
-		s = unquotePlain(quoted)
-		if _, ok := seen[s]; !ok {
-			x.remember(seen, s)
-			return 0, false, nil
-		}
+		st.hits++
+		id, err := x.ids.idBytes(inner)
+		return id, err == nil, err
 	}
+	s := unquotePlain(quoted)
+	if _, ok := seen[s]; !ok {
+		st.miss(seen, s)
+		return 0, false, nil
+	}
+	st.hits++
 	id, err := x.ids.id(s)
 	return id, err == nil, err
 }
 
-func (x *encoder) remember(seen map[string]struct{}, s string) {
+// keyStatsMax bounds the attrs keys whose repetition is tracked.
+const keyStatsMax = 4096
+
+// keyStat counts how the values of one attrs key repeat.
+type keyStat struct {
+	tries, hits int
+	unique      bool
+}
+
+// miss remembers a value met for the first time, and gives up on a key whose first 256 values
+// hardly repeated.
+func (st *keyStat) miss(seen map[string]struct{}, s string) {
+	st.tries++
+	if st.tries == 256 && st.hits < 16 {
+		st.unique = true
+		return
+	}
 	if len(seen) >= seenMax {
 		clear(seen)
 	}

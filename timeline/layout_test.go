@@ -337,6 +337,8 @@ func (f fakeIDs) id(s string) (int64, error) {
 
 func (f fakeIDs) seenSet() map[string]struct{} { return f.seen }
 
+func (f fakeIDs) idBytes(b []byte) (int64, error) { return f.id(string(b)) }
+
 // The rows bound a batch per call into C and the rows bound through the driver are the same.
 func TestBulkAndDriverInsertsStoreTheSame(t *testing.T) {
 	ctx := context.Background()

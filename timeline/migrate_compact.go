@@ -56,6 +56,8 @@ type txStrings struct {
 
 func (t *txStrings) seenSet() map[string]struct{} { return t.seen }
 
+func (t *txStrings) idBytes(b []byte) (int64, error) { return t.id(string(b)) }
+
 func (t *txStrings) id(s string) (int64, error) {
 	if id, ok := t.ids[s]; ok {
 		return id, nil

@@ -100,6 +100,13 @@ type dictStmts struct {
 	rowsScratch []driver.Value
 }
 
+func (t *dictStmts) idBytes(b []byte) (int64, error) {
+	if id, ok := t.d.ids[string(b)]; ok {
+		return id, nil
+	}
+	return t.id(string(b))
+}
+
 // id returns the id of s, inserting it when new. s is not empty.
 func (t *dictStmts) id(s string) (int64, error) {
 	d := t.d
