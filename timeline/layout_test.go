@@ -365,3 +365,22 @@ func TestBulkAndDriverInsertsStoreTheSame(t *testing.T) {
 	slow, _ := ingestFixtures(t)
 	require.Equal(t, dump(fast), dump(slow))
 }
+
+// --contains finds an attrs value however it is stored: written out the first time, as an id of
+// the strings dictionary when it repeats.
+func TestContainsFindsCodedAttrs(t *testing.T) {
+	ctx := context.Background()
+	c := newCase(t)
+	var log strings.Builder
+	for i := range 5 {
+		fmt.Fprintf(&log, `203.0.113.%d - - [02/Mar/2026:10:00:0%d +0000] "GET /x HTTP/1.1" 200 5 "https://referrer.example/Page" "curl/8"`+"\n", i, i)
+	}
+	_, err := ingest.Run(ctx, ingest.Config{Ingesters: all.Ingesters()}, []string{writeFile(t, "access.log", log.String())}, c.Sink(ctx, Actor{Examiner: "x"}))
+	require.NoError(t, err)
+	var coded int
+	require.NoError(t, c.db.QueryRow("SELECT count(*) FROM events WHERE instr(substr(attrs, 2), '[') > 0").Scan(&coded))
+	require.Equal(t, 4, coded, "the referrer is written out once, then as its id")
+	n, err := c.CountEvents(ctx, Filter{Contains: "REFERRER.example/page"})
+	require.NoError(t, err)
+	require.Equal(t, int64(5), n)
+}

@@ -94,11 +94,12 @@ func (f *Filter) where() (string, []any, error) {
 		}
 	}
 	if f.Contains != "" {
-		// attrs are searched in their stored form, shape and values, which hold the same keys
-		// and values as the JSON object.
+		// attrs are searched in their stored form: the shape's keys, the values written out, and
+		// the strings the values written as ids stand for, all JSON text as the object is.
 		add(`instr(lower(coalesce(s_action.value,'') || char(31) || coalesce(s_principal.value,'') || char(31) ||
 			coalesce(e.resource,'') || char(31) || coalesce(s_user_agent.value,'') || char(31) || coalesce(s_secret_ref.value,'') ||
-			char(31) || coalesce(e.request_id,'') || char(31) || coalesce(s_shape.value,'') || char(31) || coalesce(e.attrs,'')), lower(?)) > 0`, f.Contains)
+			char(31) || coalesce(e.request_id,'') || char(31) || coalesce(s_shape.value,'') || char(31) || coalesce(e.attrs,'') ||
+			char(31) || coalesce(`+attrsCodedSQL("e")+`,'')), lower(?)) > 0`, f.Contains)
 	}
 	if len(conds) == 0 {
 		return "", nil, nil

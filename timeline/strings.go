@@ -93,7 +93,6 @@ func loadDict(ctx context.Context, db *sql.DB) (*dict, error) {
 
 // dictStmts are a file transaction's statements on the strings table.
 type dictStmts struct {
-	ctx         context.Context
 	sel, ins    driver.Stmt
 	arg         []driver.NamedValue
 	d           *dict

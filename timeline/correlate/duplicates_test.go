@@ -266,3 +266,28 @@ func gunzipFile(t *testing.T, src, dst string) {
 	require.NoError(t, err)
 	require.NoError(t, out.Close())
 }
+
+// A revocation whose revoked_credential repeats an earlier one's is stored with that string as an
+// id of the strings dictionary (timeline/attrscodec.go); the rules read it all the same: a second,
+// earlier deactivation of bob's key, written after the first in the file, is the revocation.
+func TestRepeatedAttrValueIsReadThroughTheDictionary(t *testing.T) {
+	dir := t.TempDir()
+	recs := trailRecords(t, "testdata/scenario.json")
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal(recs[11], &rec))
+	require.Equal(t, "UpdateAccessKey", rec["eventName"])
+	rec["eventTime"] = "2026-03-04T08:00:00Z"
+	rec["eventID"] = "00000000-0000-4000-8000-00000000beef"
+	earlier, err := json.Marshal(rec)
+	require.NoError(t, err)
+	path := filepath.Join(dir, "trail.json")
+	writeTrail(t, path, append(append([]json.RawMessage{}, recs...), earlier))
+
+	c, _ := correlated(t, path)
+	var coded int
+	require.NoError(t, c.DB().QueryRow(`SELECT count(*) FROM events WHERE instr(substr(attrs, 2), '[') > 0`).Scan(&coded))
+	require.NotZero(t, coded, "the repeated values are stored as ids")
+	rev := bob(t, c).RevokedAt
+	require.NotNil(t, rev)
+	require.Equal(t, "2026-03-04T08:00:00.000000000Z", *rev)
+}

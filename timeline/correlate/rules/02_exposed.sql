@@ -27,7 +27,9 @@ CREATE TEMP TABLE issues AS
 SELECT event_rowid, eid, credential_sid, time_ns, raw_hash, issued, (SELECT id FROM strings WHERE value = issued) AS issued_sid
 FROM (
   SELECT k.event_rowid, k.eid, k.credential_sid, k.time_ns, k.raw_hash,
-         json_extract(e.attrs, CASE WHEN k.attrs_shape_sid IS NULL THEN '$.issued_credential' ELSE a.path END) AS issued
+         CASE WHEN k.attrs_shape_sid IS NULL THEN json_extract(e.attrs, '$.issued_credential')
+              WHEN json_type(e.attrs, a.path) = 'array' THEN (SELECT value FROM strings WHERE id = json_extract(e.attrs, a.path || '[0]'))
+              ELSE json_extract(e.attrs, a.path) END AS issued
   FROM key_events k
   LEFT JOIN attr_paths a ON a.shape_sid = k.attrs_shape_sid AND a.name = 'issued_credential'
   CROSS JOIN events e ON e.rowid = k.event_rowid
@@ -71,13 +73,18 @@ CREATE INDEX temp.lineage_handle ON lineage(handle);
 CREATE INDEX temp.lineage_handle_sid ON lineage(handle_sid);
 CREATE INDEX temp.lineage_root ON lineage(root, depth);
 
+-- A string attribute that repeats is stored as [id], its id in strings (timeline/attrscodec.go):
+-- issued_credential and revoked_credential are read through it.
+--
 -- Revocation: the first successful revoke of any handle of a credential (a revoke names the
 -- credential in attrs.revoked_credential, or revokes the one it presents), or the inventory's
 -- revoked_at, whichever is earlier. revoked_ns is its time for comparing with events; the
 -- inventory's revoked_at is normalize.TimeLayout text, whose seconds unixepoch reads.
 CREATE TEMP TABLE revokes AS
 SELECT handle, time_ns, eid, event_rowid, raw_hash FROM (
-  SELECT coalesce(json_extract(e.attrs, CASE WHEN k.attrs_shape_sid IS NULL THEN '$.revoked_credential' ELSE a.path END),
+  SELECT coalesce(CASE WHEN k.attrs_shape_sid IS NULL THEN json_extract(e.attrs, '$.revoked_credential')
+                       WHEN json_type(e.attrs, a.path) = 'array' THEN (SELECT value FROM strings WHERE id = json_extract(e.attrs, a.path || '[0]'))
+                       ELSE json_extract(e.attrs, a.path) END,
                   (SELECT value FROM strings WHERE id = k.credential_sid)) AS handle,
          k.time_ns, k.eid, k.event_rowid, k.raw_hash
   FROM key_events k
