@@ -169,6 +169,7 @@ type fileWriter struct {
 	prev struct {
 		id, version int64
 		rowsSHA256  string
+		first, last int64 // its events' rowids
 	}
 }
 
@@ -353,8 +354,9 @@ func (w *fileWriter) Commit(ev *normalize.Evidence) (err error) {
 // this file is then a reparse that supersedes it.
 func (w *fileWriter) findPrevious(sum string) error {
 	p := &w.prev
-	err := w.conn.QueryRowContext(w.s.ctx, "SELECT id, version, rows_sha256 FROM evidence WHERE sha256 = ? AND superseded_by IS NULL",
-		sum).Scan(&p.id, &p.version, &p.rowsSHA256)
+	err := w.conn.QueryRowContext(w.s.ctx, `SELECT id, version, rows_sha256, coalesce(first_event_rowid, 0),
+		coalesce(last_event_rowid, -1) FROM evidence WHERE sha256 = ? AND superseded_by IS NULL`,
+		sum).Scan(&p.id, &p.version, &p.rowsSHA256, &p.first, &p.last)
 	if err == sql.ErrNoRows {
 		return nil
 	}
@@ -367,13 +369,18 @@ func (w *fileWriter) supersede() error {
 	if p.id == 0 {
 		return nil
 	}
-	for _, st := range []string{
-		"INSERT INTO superseded_events SELECT * FROM events WHERE evidence_id = ? ORDER BY rowid",
-		"DELETE FROM events WHERE evidence_id = ?",
-		"INSERT INTO superseded_rejects SELECT * FROM rejects WHERE evidence_id = ? ORDER BY rowid",
-		"DELETE FROM rejects WHERE evidence_id = ?",
+	// The version's events are its range of rowids; a row of it outside the range was added
+	// behind breachline's back, stays, and custody --deep reports it as a row of no evidence.
+	for _, st := range []struct {
+		sql  string
+		args []any
+	}{
+		{"INSERT INTO superseded_events SELECT * FROM events WHERE rowid BETWEEN ? AND ? AND evidence_id = ? ORDER BY rowid", []any{p.first, p.last, p.id}},
+		{"DELETE FROM events WHERE rowid BETWEEN ? AND ? AND evidence_id = ?", []any{p.first, p.last, p.id}},
+		{"INSERT INTO superseded_rejects SELECT * FROM rejects WHERE evidence_id = ? ORDER BY rowid", []any{p.id}},
+		{"DELETE FROM rejects WHERE evidence_id = ?", []any{p.id}},
 	} {
-		if _, err := w.conn.ExecContext(w.s.ctx, st, p.id); err != nil {
+		if _, err := w.conn.ExecContext(w.s.ctx, st.sql, st.args...); err != nil {
 			return fmt.Errorf("supersede evidence version %d: %w", p.version, err)
 		}
 	}
