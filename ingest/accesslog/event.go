@@ -20,7 +20,10 @@ const (
 	attrBytes     = "bytes"
 	attrReferrer  = "referrer"
 	attrRequest   = "request"
-	attrExtra     = "extra"
+	// attrUnescapedQuotes says the request held quotes the server did not escape: its end was
+	// found from the line's structure (line.go, unescapedRequest).
+	attrUnescapedQuotes = "unescaped_quotes"
+	attrExtra           = "extra"
 )
 
 // principalType says what kind of name the principal is: the user name of HTTP authentication,
@@ -74,6 +77,9 @@ func (p *parser) toEvent(ev *normalize.Event, assume *time.Location) (reason str
 		}
 	} else if f.request != "-" {
 		ev.SetAttr(attrRequest, f.request)
+	}
+	if f.unescapedQuotes {
+		ev.SetAttr(attrUnescapedQuotes, true)
 	}
 
 	if f.status != "-" {

@@ -25,6 +25,9 @@ type fields struct {
 	userAgent string
 	combined  bool // referrer and user agent are present
 	trailing  []string
+	// unescapedQuotes: the request held quotes the server did not escape, and its end was found
+	// from the line's structure.
+	unescapedQuotes bool
 }
 
 // parser holds the buffers reused from line to line.
@@ -128,14 +131,98 @@ func (p *parser) split(s string) (reason string) {
 		return "unterminated quoted request: no closing '\"' before the end of the line"
 	}
 	if next < len(s) && s[next] != ' ' {
-		return "text right after the closing quote of the request (" + quote(s[next:]) + "): an unescaped quote inside it"
+		// The server did not escape a quote inside the request, as injection attempts make it
+		// write: find where the request ends from the line's structure.
+		return p.unescapedRequest(s, i, "text right after the closing quote of the request ("+quote(s[next:])+"): an unescaped quote inside it")
 	}
 	f.request = req
 	if esc {
 		f.request = unescape(req)
 	}
-	i = next
+	if reason := p.tail(s, next); reason != "" {
+		if strings.IndexByte(s[next:], '"') >= 0 && p.unescapedRequest(s, i, reason) == "" {
+			return ""
+		}
+		return reason
+	}
+	return ""
+}
 
+// unescapedRequest parses the line whose quoted request starts at s[i] and holds quotes the
+// server left unescaped. The request ends at a quote followed by a space, a status and a byte
+// count after which the rest of the line parses; when exactly one quote of the line does that,
+// it is the end, and the event says so (attrs.unescaped_quotes). When none does, the line is
+// refused with reason; when several do, the line is ambiguous (an attacker can write " 200 5 "
+// inside a request) and refused, naming how many readings there are.
+func (p *parser) unescapedRequest(s string, i int, reason string) string {
+	f := &p.f
+	head := *f
+	var found []int
+	tried := 0
+	for j := i + 1; j < len(s) && len(found) < 2; j++ {
+		if s[j] != '"' || j+1 >= len(s) || s[j+1] != ' ' || !statusAndSize(s, j+1) {
+			continue
+		}
+		// Each try parses the rest of the line: a bound keeps a hostile line from costing the
+		// square of its length.
+		if tried++; tried > maxRequestEnds {
+			*f = head
+			return fmt.Sprintf("the request holds unescaped quotes and more than %d places where it could end: ambiguous", maxRequestEnds)
+		}
+		*f = head
+		f.trailing = f.trailing[:0]
+		if p.tail(s, j+1) == "" {
+			found = append(found, j)
+		}
+	}
+	switch len(found) {
+	case 0:
+		*f = head
+		return reason
+	case 1:
+	default:
+		*f = head
+		return fmt.Sprintf("the request holds unescaped quotes and could end at more than one place (bytes %d and %d of the line): ambiguous",
+			found[0], found[1])
+	}
+	j := found[0]
+	*f = head
+	f.trailing = f.trailing[:0]
+	_ = p.tail(s, j+1)
+	f.request = s[i+1 : j]
+	if strings.IndexByte(f.request, '\\') >= 0 {
+		f.request = unescape(f.request)
+	}
+	f.unescapedQuotes = true
+	return ""
+}
+
+// maxRequestEnds bounds the places unescapedRequest tries as the end of a request.
+const maxRequestEnds = 32
+
+// statusAndSize reports whether s[i:] is spaces, a status (three digits or "-"), spaces and a
+// byte count (digits or "-"), followed by the end of the line or a space.
+func statusAndSize(s string, i int) bool {
+	i, ok := spaces(s, i)
+	if !ok {
+		return false
+	}
+	st, i := word(s, i)
+	if st != "-" && (!allDigits(st) || len(st) != 3) {
+		return false
+	}
+	if i, ok = spaces(s, i); !ok {
+		return false
+	}
+	sz, i := word(s, i)
+	return (sz == "-" || (allDigits(sz) && len(sz) <= 18)) && (i == len(s) || s[i] == ' ')
+}
+
+// tail parses what follows the quoted request, from s[i]: status, byte count, and the fields
+// after them.
+func (p *parser) tail(s string, i int) (reason string) {
+	f := &p.f
+	var ok bool
 	// status bytes
 	if i, ok = spaces(s, i); !ok {
 		return "line ends after the request: no status"
