@@ -27,7 +27,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.1.0" }
+func (Ingester) Version() string { return "1.2.0" }
 
 // Describe implements ingest.Ingester.
 func (Ingester) Describe() string {

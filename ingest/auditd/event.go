@@ -158,6 +158,10 @@ func (b *builder) fill(p *parts, node string, ev *normalize.Event) {
 	}
 	b.identity(p, ids, ev)
 	files, socket := b.objects(p, sysName, ev)
+	peerAddr := ""
+	if socket != "" && peerCall(sysName, p.syscall) {
+		peerAddr, socket = socket, "" // the peer is who the call heard from, not what it acted on
+	}
 
 	switch {
 	case hl == nil:
@@ -176,6 +180,9 @@ func (b *builder) fill(p *parts, node string, ev *normalize.Event) {
 			ev.Category = normalize.Process
 		}
 		b.userFields(hl, ev)
+	}
+	if peerAddr != "" && ev.SrcIP == "" {
+		peer(peerAddr, ev) // a headline's own addr= names the peer first
 	}
 	b.outcome(hl, sc, ev)
 	// The object: the first file named, else the socket address, else the program executed.

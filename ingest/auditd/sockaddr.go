@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"net/netip"
+
+	"github.com/breachline/breachline/normalize"
 )
 
 // sockaddr decodes a SOCKADDR record's saddr (the hex of the struct sockaddr a connect, bind,
@@ -55,4 +57,36 @@ func sockaddr(saddr string) string {
 		return netip.AddrPortFrom(ip, binary.BigEndian.Uint16(b[2:4])).String()
 	}
 	return ""
+}
+
+// peerCalls are the syscalls whose SOCKADDR is an address the kernel handed back to the process
+// (move_addr_to_user): the peer that connected (accept, accept4) or sent what was received
+// (recvfrom, recvmsg; recvmmsg keeps the last message's sender, audit holding one SOCKADDR per
+// call). In connect, bind, sendto and sendmsg it is the address the process passed: where it
+// sent to, or its own.
+var peerCalls = map[string]bool{
+	"accept": true, "accept4": true, "recvfrom": true, "recvmsg": true, "recvmmsg": true, "recvmmsg_time64": true,
+}
+
+// socketcallPeer lists the socketcall(2) call numbers (a0, hex as logged) of the same calls: on
+// i386, s390x and ppc the C library may multiplex them through socketcall.
+var socketcallPeer = map[string]bool{"5": true, "c": true, "11": true, "12": true, "13": true}
+
+// peerCall reports whether the event's SOCKADDR is the peer's address.
+func peerCall(sysName string, sc *record) bool {
+	if sysName == "socketcall" && sc != nil {
+		return socketcallPeer[sc.get("a0")]
+	}
+	return peerCalls[sysName]
+}
+
+// peer sets src_ip and attrs.remote_port from a peer's "ip:port"; a unix socket's peer stays in
+// attrs.socket_addr alone.
+func peer(socket string, ev *normalize.Event) {
+	ap, err := netip.ParseAddrPort(socket)
+	if err != nil {
+		return
+	}
+	ev.SrcIP, _ = normalize.SplitAddress(socket)
+	ev.SetAttr("remote_port", int(ap.Port()))
 }

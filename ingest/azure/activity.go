@@ -19,6 +19,22 @@ type httpRequest struct {
 	Method            flex `json:"method"`
 }
 
+// callerAddress returns the caller's address and, when it is not a field of the request itself,
+// where it came from. The request's own fields come first: callerIpAddress (diagnostic settings,
+// Log Analytics, PowerShell), then httpRequest.clientIpAddress (REST, SDK). Only a record with
+// neither (the REST and portal exports of some operations) falls back to the token's ipaddr
+// claim, which is the address the token was issued to: usually the caller's, but not the
+// request's by definition, hence from = "claims.ipaddr" (attrs.src_ip_from).
+func callerAddress(t *fields, req *httpRequest, c *claims) (addr, from string) {
+	if a := first(flex(t.CallerIPAddress), req.ClientIPAddress, req.ClientIPAddressPy); a != "" {
+		return a, ""
+	}
+	if c != nil && c.IPAddr != "" {
+		return string(c.IPAddr), "claims.ipaddr"
+	}
+	return "", ""
+}
+
 // activity fills ev from an activity log record or, for kindResource, from the common schema
 // every Azure resource log shares (time, operationName, category, resultType, callerIpAddress,
 // identity); storage logs add their object and HTTP status.
@@ -59,7 +75,10 @@ func (r *record) activity(ev *normalize.Event, loc *time.Location, k kind) error
 	if !nested(t.HTTPRequest, &req) {
 		nested(t.HTTPRequestPy, &req)
 	}
-	setAddress(ev, first(flex(t.CallerIPAddress), req.ClientIPAddress, req.ClientIPAddressPy))
+	if addr, from := callerAddress(t, &req, c); addr != "" {
+		setAddress(ev, addr)
+		ev.SetAttr("src_ip_from", from)
+	}
 	ev.SetAttr("http_method", string(req.Method))
 	ev.SetAttr("client_request_id", first(req.ClientRequestID, req.ClientRequestIDPy))
 

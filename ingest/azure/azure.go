@@ -41,7 +41,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.1.0" }
+func (Ingester) Version() string { return "1.2.0" }
 
 // Ingest implements ingest.Ingester.
 func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
@@ -104,6 +104,8 @@ func (r *record) read(raw []byte, loc *time.Location, key *normalize.HandleKey, 
 		return r.audit(ev, loc)
 	case kindKeyVault:
 		return r.keyVault(ev, loc)
+	case kindRisk:
+		return r.risk(ev, loc)
 	default:
 		return r.activity(ev, loc, k)
 	}
@@ -140,7 +142,8 @@ func (Ingester) Detect(head []byte) bool {
 		has(`"eventtimestamp"`) && (has(`"operationname"`) || has(`"caller"`)),
 		has(`"operation_name"`) && has(`"event_timestamp"`),
 		has(`"createddatetime"`) && has(`"userprincipalname"`) && has(`"appid"`),
-		has(`"activitydatetime"`) && has(`"activitydisplayname"`):
+		has(`"activitydatetime"`) && has(`"activitydisplayname"`),
+		has(`"riskeventtype"`) && has(`"detecteddatetime"`):
 		azure = true
 	}
 	return azure && !onlyKubeAudit(low)

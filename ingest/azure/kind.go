@@ -15,6 +15,7 @@ const (
 	kindSignIn               // Entra ID sign-in (user, non-interactive, service principal, managed identity)
 	kindAudit                // Entra ID audit
 	kindKeyVault             // Key Vault AuditEvent (data plane)
+	kindRisk                 // Entra ID Protection risk detection
 )
 
 // errKubeAudit rejects AKS kube-audit records: they wrap a Kubernetes audit event in
@@ -29,6 +30,11 @@ var (
 		// Log Analytics table names.
 		"aadnoninteractiveusersigninlogs": true, "aadserviceprincipalsigninlogs": true,
 		"aadmanagedidentitysigninlogs": true,
+	}
+	riskCategories = map[string]bool{
+		"userriskevents": true, "serviceprincipalriskevents": true,
+		// Log Analytics table names.
+		"aaduserriskevents": true, "aadserviceprincipalriskevents": true,
 	}
 	activityCategories = map[string]bool{
 		"administrative": true, "servicehealth": true, "resourcehealth": true, "alert": true,
@@ -49,6 +55,9 @@ func (r *record) classify() (kind, error) {
 	case table == "azkvauditlogs",
 		cat == "auditevent" && (isKeyVaultID(r.resourceID()) || strings.EqualFold(string(r.top.ResourceProvider), "microsoft.keyvault")):
 		return kindKeyVault, nil
+	case riskCategories[cat], riskCategories[table],
+		r.top.RiskEventType != "", r.props.RiskEventType != "":
+		return kindRisk, nil // before audits: a risk detection has an activityDateTime too
 	case signInCategories[cat], signInCategories[table]:
 		return kindSignIn, nil
 	case cat == "auditlogs", table == "auditlogs",

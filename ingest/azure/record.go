@@ -148,6 +148,19 @@ type fieldsOf[S ~string] struct {
 
 	AdditionalDetails jsondec.RawMessage `json:"additionalDetails"`
 
+	// Identity Protection risk detections (Graph riskDetection, UserRiskEvents).
+	RiskEventType       S                  `json:"riskEventType"`
+	RiskLevel           flex               `json:"riskLevel"`
+	RiskState           flex               `json:"riskState"`
+	RiskDetail          flex               `json:"riskDetail"`
+	Source              flex               `json:"source"`
+	DetectionTimingType flex               `json:"detectionTimingType"`
+	Activity            flex               `json:"activity"`
+	TokenIssuerType     flex               `json:"tokenIssuerType"`
+	DetectedDateTime    S                  `json:"detectedDateTime"`
+	RequestID           S                  `json:"requestId"`
+	AdditionalInfo      jsondec.RawMessage `json:"additionalInfo"` // a JSON string holding [{"Key","Value"}…]
+
 	Tables jsondec.RawMessage `json:"tables"` // the Log Analytics query API's columnar response
 }
 

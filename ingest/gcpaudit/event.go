@@ -13,33 +13,15 @@ import (
 
 // toEvent fills ev from the audit entry e. assume is the examiner's --assume-tz, nil when none.
 func (e *logEntry) toEvent(assume *time.Location, ev *normalize.Event) error {
-	if e.Timestamp == "" {
-		return errors.New("LogEntry has no timestamp")
-	}
-	t, basis, err := normalize.ParseRFC3339(e.Timestamp, assume)
-	if err != nil {
-		return fmt.Errorf("timestamp: %v", err)
+	ev.Attrs = make(map[string]any, 24)
+	if err := e.stamp(assume, ev); err != nil {
+		return err
 	}
 	p := e.ProtoPayload
-	ev.Time, ev.TimeRaw, ev.TZBasis = t, e.Timestamp, basis
-	ev.Attrs = make(map[string]any, 24)
 	ev.Action = p.MethodName
 	ev.Resource = p.ResourceName
 	ev.SetAttr("service", p.ServiceName)
-	ev.SetAttr("receive_timestamp", e.ReceiveTimestamp)
-	ev.SetAttr("insert_id", e.InsertID)
-	ev.SetAttr("severity", e.Severity)
-	ev.SetAttr("log_name", e.LogName)
-	parent, kind := logKind(e.LogName)
-	ev.SetAttr("log_parent", parent)
-	ev.SetAttr("log_kind", kind)
-	if r := e.Resource; r != nil {
-		ev.ResourceType = r.Type
-		ev.SetAttr("project_id", r.Labels["project_id"])
-		if len(r.Labels) > 0 {
-			ev.SetAttr("resource_labels", stringMap(r.Labels))
-		}
-	}
+	e.envelope(ev)
 	if len(e.Labels) > 0 {
 		gke := isGKE(p)
 		labels := make(map[string]any, len(e.Labels))
@@ -50,18 +32,6 @@ func (e *logEntry) toEvent(assume *time.Location, ev *normalize.Event) error {
 		}
 		if len(labels) > 0 {
 			ev.SetAttr("labels", labels)
-		}
-	}
-	if o := e.Operation; o != nil {
-		// A long-running operation logs a first and a last entry under one id; GKE uses the
-		// Kubernetes auditID.
-		ev.RequestID = o.ID
-		ev.SetAttr("operation_producer", o.Producer)
-		if o.First {
-			ev.SetAttr("operation_first", true)
-		}
-		if o.Last {
-			ev.SetAttr("operation_last", true)
 		}
 	}
 	if m := p.RequestMetadata; m != nil {
@@ -99,6 +69,59 @@ func (e *logEntry) toEvent(assume *time.Location, ev *normalize.Event) error {
 	}
 	categorize(e, ev)
 	return nil
+}
+
+// stamp sets the event's time from timestamp, when the entry was written, or, when an export
+// left it out, from receiveTimestamp, when Cloud Logging received it (attrs.time_field says so).
+// A timestamp that is there but unreadable is refused, not replaced by the other.
+func (e *logEntry) stamp(assume *time.Location, ev *normalize.Event) error {
+	raw, field := e.Timestamp, "timestamp"
+	if raw == "" {
+		raw, field = e.ReceiveTimestamp, "receiveTimestamp"
+	}
+	if raw == "" {
+		return errors.New("LogEntry has no timestamp or receiveTimestamp")
+	}
+	t, basis, err := normalize.ParseRFC3339(raw, assume)
+	if err != nil {
+		return fmt.Errorf("%s: %v", field, err)
+	}
+	ev.Time, ev.TimeRaw, ev.TZBasis = t, raw, basis
+	if field != "timestamp" {
+		ev.SetAttr("time_field", field)
+	}
+	return nil
+}
+
+// envelope sets what every LogEntry has whatever its payload: where it was logged, the monitored
+// resource, and the operation it belongs to. Labels are left to the caller.
+func (e *logEntry) envelope(ev *normalize.Event) {
+	ev.SetAttr("receive_timestamp", e.ReceiveTimestamp)
+	ev.SetAttr("insert_id", e.InsertID)
+	ev.SetAttr("severity", e.Severity)
+	ev.SetAttr("log_name", e.LogName)
+	parent, kind := logKind(e.LogName)
+	ev.SetAttr("log_parent", parent)
+	ev.SetAttr("log_kind", kind)
+	if r := e.Resource; r != nil {
+		ev.ResourceType = r.Type
+		ev.SetAttr("project_id", r.Labels["project_id"])
+		if len(r.Labels) > 0 {
+			ev.SetAttr("resource_labels", stringMap(r.Labels))
+		}
+	}
+	if o := e.Operation; o != nil {
+		// A long-running operation logs a first and a last entry under one id; GKE uses the
+		// Kubernetes auditID.
+		ev.RequestID = o.ID
+		ev.SetAttr("operation_producer", o.Producer)
+		if o.First {
+			ev.SetAttr("operation_first", true)
+		}
+		if o.Last {
+			ev.SetAttr("operation_last", true)
+		}
+	}
 }
 
 // identify sets the principal and the credential it used. principalEmail names the caller;
@@ -173,6 +196,18 @@ func keyHandle(name string) string {
 // parent (projects/<p>, organizations/<o>, folders/<f>, billingAccounts/<b>) and, for an audit
 // log, its kind: activity, data_access, system_event, policy, access_transparency.
 func logKind(logName string) (parent, kind string) {
+	parent, id := logID(logName)
+	for _, p := range []string{"cloudaudit.googleapis.com/", "externalaudit.googleapis.com/"} {
+		if k, ok := strings.CutPrefix(id, p); ok {
+			return parent, k
+		}
+	}
+	return parent, ""
+}
+
+// logID splits a logName into its parent and its log id, percent-decoded: stdout,
+// cloudaudit.googleapis.com/activity, requests.
+func logID(logName string) (parent, id string) {
 	parent, id, ok := strings.Cut(logName, "/logs/")
 	if !ok {
 		return "", ""
@@ -180,12 +215,7 @@ func logKind(logName string) (parent, kind string) {
 	if u, err := url.PathUnescape(id); err == nil {
 		id = u
 	}
-	for _, p := range []string{"cloudaudit.googleapis.com/", "externalaudit.googleapis.com/"} {
-		if k, ok := strings.CutPrefix(id, p); ok {
-			return parent, k
-		}
-	}
-	return parent, ""
+	return parent, id
 }
 
 // stringMap copies m into the attrs' map type, which the core's redaction walks.

@@ -1,6 +1,10 @@
 package gcpaudit
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/azure"
 	"github.com/breachline/breachline/ingest/ingesttest"
 	"github.com/breachline/breachline/ingest/k8saudit"
 	"github.com/breachline/breachline/normalize"
@@ -24,14 +29,31 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	for _, name := range []string{"lines.jsonl", "gcloud.json", "entries.json"} {
-		require.True(t, ingesttest.Detects(t, New(), filepath.Join("testdata", name)), name)
+	for _, name := range []string{"lines.jsonl", "gcloud.json", "entries.json", "mixed.json", "sink.jsonl", "lb.jsonl", "gke.jsonl"} {
+		path := filepath.Join("testdata", name)
+		require.True(t, ingesttest.Detects(t, New(), path), name)
+		// The ingesters after gcp-audit in detection order do not claim Cloud Logging files.
+		require.False(t, ingesttest.Detects(t, k8saudit.New(), path), name)
+		require.False(t, ingesttest.Detects(t, azure.New(), path), name)
+	}
+	// Any LogEntry: a log's name beside a payload, an httpRequest or a monitored resource.
+	for _, head := range []string{
+		`{"jsonPayload":{"message":"hello"},"logName":"projects/p/logs/app"}`,
+		`{"textPayload":"x","logName":"organizations/1/logs/syslog"}`,
+		`{"httpRequest":{"status":200},"logName":"projects/p/logs/requests"}`,
+		"[\n  {\n    \"insertId\": \"a\",\n    \"logName\" : \"folders/2/logs/x\",\n    \"resource\": {\"type\": \"global\"}\n  }\n]",
+		`{"LOGNAME":"billingAccounts/3/logs/x","TEXTPAYLOAD":"x"}`,
+	} {
+		require.True(t, New().Detect([]byte(head)), head)
 	}
 	for _, head := range []string{
 		`{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"x","stage":"ResponseComplete"}` + "\n" +
 			`{"protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","methodName":"io.k8s.core.v1.secrets.get"}}`,
 		`{"protoPayload":{"@type":"type.googleapis.com/google.appengine.logging.v1.RequestLog","method":"GET"}}`,
-		`{"jsonPayload":{"message":"hello"},"logName":"projects/p/logs/app"}`,
+		// A logName that names no log, or one without anything else of a LogEntry.
+		`{"jsonPayload":{"message":"hello"},"logName":"app"}`,
+		`{"logName":"projects/p/logs/app","timestamp":"2026-02-10T08:00:00Z"}`,
+		`{"message":"logName","jsonPayload":"projects/p/logs/app"}`,
 		`{"eventVersion":"1.09","eventSource":"s3.amazonaws.com","eventName":"GetObject"}`,
 		``, `[`, `not json`,
 	} {
@@ -73,7 +95,7 @@ func TestGKEInKubernetesCorpus(t *testing.T) {
 	require.Equal(t, normalize.APICall, e.Category)
 	require.Equal(t, normalize.Success, e.Outcome)
 	for _, r := range mem.Rejects {
-		require.True(t, strings.Contains(r.Reason, "k8s-audit") || strings.Contains(r.Reason, "no protoPayload"), r.Reason)
+		require.True(t, strings.Contains(r.Reason, "k8s-audit") || strings.Contains(r.Reason, "no logName, payload or httpRequest"), r.Reason)
 	}
 }
 
@@ -177,7 +199,99 @@ func TestKeyHandle(t *testing.T) {
 // TestDecoderMatchesEncodingJSON holds the fast decoder to encoding/json's results on every
 // fixture record.
 func TestDecoderMatchesEncodingJSON(t *testing.T) {
-	ingesttest.DecoderMatches(t, "testdata", 21, wrappers, ingesttest.Plain[logEntry])
+	ingesttest.DecoderMatches(t, "testdata", 45, wrappers, ingesttest.Plain[logEntry])
+	ingesttest.DecoderMatches(t, "testdata", 45, wrappers, ingesttest.Plain[otherEntry])
+}
+
+// TestEntryKinds checks what the non-audit fixtures give: request logs are http_request events
+// with the outcome of their status, the rest other events named by their log.
+func TestEntryKinds(t *testing.T) {
+	mem := ingesttest.Ingest(t, New(), "testdata/lb.jsonl", ingest.Options{})
+	var outcomes []normalize.Outcome
+	for _, e := range mem.Events {
+		require.Equal(t, normalize.HTTPRequest, e.Category)
+		outcomes = append(outcomes, e.Outcome)
+	}
+	require.Equal(t, []normalize.Outcome{normalize.Success, normalize.Success, normalize.Failure, normalize.Failure,
+		normalize.Failure, normalize.Unknown, normalize.Success}, outcomes)
+	require.Equal(t, "2001:db8::17", mem.Events[4].SrcIP)
+	mem = ingesttest.Ingest(t, New(), "testdata/gke.jsonl", ingest.Options{})
+	for _, e := range mem.Events {
+		require.Equal(t, normalize.Other, e.Category)
+		require.NotEmpty(t, e.Action)
+		var attrs struct {
+			Message string `json:"message"`
+		}
+		require.NoError(t, json.Unmarshal(e.AttrsJSON, &attrs))
+		require.NotEmpty(t, attrs.Message)
+		require.LessOrEqual(t, len(attrs.Message), maxMessage)
+	}
+}
+
+// TestSplitLines holds the LineSplitter promise on the JSON-lines fixtures: a parse started at
+// any line the splitter allows as a cut gives what the whole parse gives from there.
+func TestSplitLines(t *testing.T) {
+	for _, name := range []string{"sink.jsonl", "lb.jsonl", "gke.jsonl", "lines.jsonl", "bad.jsonl"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(t, err)
+		cut := New().SplitLines(b)
+		whole := record(t, b, 0, 0)
+		if name == "bad.jsonl" {
+			require.Nil(t, cut, "its first line is not an entry")
+			continue
+		}
+		require.NotNil(t, cut, name)
+		cuts := 0
+		for off, line := 0, int64(0); off < len(b); line++ {
+			end := bytes.IndexByte(b[off:], '\n')
+			if end < 0 {
+				end = len(b) - off
+			}
+			if off > 0 && cut(b[off:off+end]) {
+				cuts++
+				var want []string
+				for _, w := range whole {
+					if w.off >= int64(off) {
+						want = append(want, w.String())
+					}
+				}
+				var got []string
+				for _, g := range record(t, b[off:], int64(off), line) {
+					got = append(got, g.String())
+				}
+				require.Equal(t, want, got, "%s: cut before line %d", name, line+1)
+			}
+			off += end + 1
+		}
+		require.NotZero(t, cuts, name)
+	}
+}
+
+type call struct {
+	off, line int64
+	what      string
+}
+
+func (c call) String() string { return fmt.Sprintf("%d:%d:%s", c.off, c.line, c.what) }
+
+type recorder struct {
+	calls      []call
+	off, lines int64
+}
+
+func (r *recorder) Event(rec ingest.Record, ev *normalize.Event) {
+	r.calls = append(r.calls, call{rec.Offset + r.off, rec.Line + r.lines, string(ev.Category) + " " + ev.Action + " " + ev.Time.String()})
+}
+func (r *recorder) Reject(rec ingest.Record, why string) {
+	r.calls = append(r.calls, call{rec.Offset + r.off, rec.Line + r.lines, "reject " + why})
+}
+func (r *recorder) Note(string) {}
+
+func record(t *testing.T, b []byte, off, lines int64) []call {
+	r := &recorder{off: off, lines: lines}
+	src := &ingest.Source{Reader: bytes.NewReader(b), Path: "x", Options: ingest.Options{MaxRecord: ingest.DefaultMaxRecord}}
+	require.NoError(t, New().Ingest(context.Background(), src, r))
+	return r.calls
 }
 
 // TestCorpusCoverage: events and rejects account for every byte of the shared corpus's files

@@ -1,6 +1,11 @@
 package gcpaudit
 
-import "github.com/breachline/breachline/ingest/internal/jsondec"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/breachline/breachline/ingest/internal/jsondec"
+)
 
 // logEntry holds the Cloud Logging LogEntry fields breachline reads. Names follow the LogEntry and
 // google.cloud.audit.AuditLog references; the rest stays in the evidence, reachable with `show`.
@@ -14,14 +19,47 @@ type logEntry struct {
 	Resource         *monitoredRes     `json:"resource"`
 	Labels           map[string]string `json:"labels"`
 	Operation        *operation        `json:"operation"`
+	HTTPRequest      *httpRequest      `json:"httpRequest"`
+	Trace            string            `json:"trace"`
+	SpanID           string            `json:"spanId"`
 	ProtoPayload     *auditLog         `json:"protoPayload"`
 
 	// Other payloads: the entry is not an audit log.
-	JSONPayload *struct{} `json:"jsonPayload"`
-	TextPayload *string   `json:"textPayload"`
+	JSONPayload jsondec.RawMessage `json:"jsonPayload"`
+	TextPayload *string            `json:"textPayload"`
 	// A Kubernetes audit event (k8s-audit's) in the same file.
 	AuditID string `json:"auditID"`
 	Stage   string `json:"stage"`
+
+	// proto is the protoPayload of an entry whose payload is not an AuditLog (decode's second
+	// try, see otherEntry); ProtoPayload is then nil.
+	proto jsondec.RawMessage
+}
+
+// otherEntry reads a LogEntry whose protoPayload does not fit auditLog (an App Engine
+// RequestLog's status is a number, say): the payload is kept raw. Its ProtoPayload hides the
+// embedded one, as encoding/json's rules for embedded fields say.
+type otherEntry struct {
+	logEntry
+	ProtoPayload jsondec.RawMessage `json:"protoPayload"`
+}
+
+// httpRequest is a LogEntry's HttpRequest: a load balancer's, a serverless platform's or an
+// application's record of one HTTP request. The int64 sizes are strings in the proto3 JSON
+// mapping, and BigQuery exports write status as a string too, so both forms are read (number).
+type httpRequest struct {
+	RequestMethod string `json:"requestMethod"`
+	RequestURL    string `json:"requestUrl"`
+	RequestSize   number `json:"requestSize"`
+	Status        number `json:"status"`
+	ResponseSize  number `json:"responseSize"`
+	UserAgent     string `json:"userAgent"`
+	RemoteIP      string `json:"remoteIp"`
+	ServerIP      string `json:"serverIp"`
+	Referer       string `json:"referer"`
+	Latency       string `json:"latency"`
+	Protocol      string `json:"protocol"`
+	CacheHit      bool   `json:"cacheHit"`
 }
 
 type monitoredRes struct {
@@ -94,4 +132,32 @@ type body struct {
 	Name     string `json:"name"`
 	Parent   string `json:"parent"`
 	SecretID string `json:"secretId"`
+}
+
+// number is a JSON number or a string holding one, kept as its text; empty when absent or null.
+type number string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *number) UnmarshalJSON(b []byte) error {
+	switch {
+	case string(b) == "null":
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := jsondec.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*n = number(s)
+	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'):
+		*n = number(b)
+	default:
+		return fmt.Errorf("%s is not a number", b)
+	}
+	return nil
+}
+
+// int reads n as an integer: ok is false when n is empty or not an integer.
+func (n number) int() (int64, bool) {
+	v, err := strconv.ParseInt(string(n), 10, 64)
+	return v, err == nil
 }
