@@ -51,7 +51,7 @@ FUZZTIME ?= 30s
 fuzz:
 	@for pkg in $$($(GO) list ./... ); do \
 	  for f in $$($(GO) test $(GOFLAGS_) -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "== $$pkg $$f"; $(GO) test $(GOFLAGS_) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg || exit 1; \
+	    echo "== $$pkg $$f"; $(GO) test $(GOFLAGS_) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x $$pkg || exit 1; \
 	  done; \
 	done
 
