@@ -42,7 +42,8 @@ bench:
 	$(GO) test $(GOFLAGS_) -run '^$$' -bench Correlate -benchtime 1x -v -timeout 60m ./timeline/correlate/
 	$(MAKE) bench-cli
 
-# The built binary as a user runs it, against the sqlite3 shell's import in the same run.
+# The built binary as a user runs it, against the sqlite3 shell's import (CloudTrail) and lnav
+# (an access log) in the same run.
 bench-cli: build
 	scripts/bench-cli.sh
 

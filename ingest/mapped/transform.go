@@ -18,18 +18,19 @@ type transform interface {
 
 // bareTransforms are the transforms written as a bare name.
 var bareTransforms = map[string]transform{
-	"lowercase": lowercase{},
-	"uppercase": uppercase{},
-	"trim":      trim{},
-	"sha256":    tokenHandle{},
-	"epoch_s":   nil, // time conversions: compiled into the time field's conversion
-	"epoch_ms":  nil,
-	"epoch_us":  nil,
-	"epoch_ns":  nil,
+	"lowercase":      lowercase{},
+	"uppercase":      uppercase{},
+	"trim":           trim{},
+	"percent_decode": percentDecode{},
+	"sha256":         tokenHandle{},
+	"epoch_s":        nil, // time conversions: compiled into the time field's conversion
+	"epoch_ms":       nil,
+	"epoch_us":       nil,
+	"epoch_ns":       nil,
 }
 
 // knownTransforms lists every transform, for messages.
-const knownTransforms = "lowercase, uppercase, trim, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256"
+const knownTransforms = "lowercase, uppercase, trim, percent_decode, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256"
 
 type lowercase struct{}
 
@@ -42,6 +43,44 @@ func (uppercase) apply(s string) (string, error) { return strings.ToUpper(s), ni
 type trim struct{}
 
 func (trim) apply(s string) (string, error) { return strings.TrimSpace(s), nil }
+
+// percentDecode decodes the %XX escapes (RFC 3986) of a URL path, as ingest/accesslog does for
+// the paths of text access logs, so that one request reads the same from either. '+' stays a
+// plus (it is a space only in a form-encoded query), and a '%' not followed by two hex digits is
+// kept as logged: servers log what the client sent, well-formed or not.
+type percentDecode struct{}
+
+func (percentDecode) apply(s string) (string, error) {
+	i := strings.IndexByte(s, '%')
+	if i < 0 {
+		return s, nil
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b), nil
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
 
 // tokenHandle replaces a raw credential by its sha256 handle, which the field's evaluation then
 // turns into the case's keyed handle (fieldPlan.hashes), the only form breachline keeps. A
