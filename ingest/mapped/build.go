@@ -1,6 +1,7 @@
 package mapped
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -65,7 +66,11 @@ func (p *plan) build(r values, assume *time.Location, key *normalize.HandleKey, 
 		if err != nil {
 			return fmt.Errorf("attr %q: %w", a.name, err)
 		}
-		if v != "" {
+		switch {
+		case v == "":
+		case a.number && isDecimal(v):
+			attrs[a.name] = json.Number(v)
+		default:
 			attrs[a.name] = v
 		}
 	}

@@ -95,6 +95,16 @@ func (c *compiler) field(f *fieldSpec, id eventField) *fieldPlan {
 		}
 	}
 	for i, ct := range chain {
+		if _, isNum := ct.t.(toNumber); isNum {
+			switch {
+			case id != fAttr:
+				c.fail(ct.spec.line, f.key, "number makes an attribute a JSON number; event fields are text")
+			case i != len(chain)-1:
+				c.fail(ct.spec.line, f.key, "number must be the last transform: it says how the attribute is stored")
+			default:
+				fp.number = true
+			}
+		}
 		_, isHash := ct.t.(tokenHandle)
 		fp.hashes = isHash
 		if isHash && i != len(chain)-1 {

@@ -28,9 +28,9 @@ func TestMappingErrors(t *testing.T) {
 		name, yaml, want string
 	}{
 		{"unknown transform", base + "  action:\n    from: b\n    transforms: [epoch_sec]\n",
-			`m.yaml:13: field "action": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
+			`m.yaml:13: field "action": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
 		{"unknown transform in time", strings.Replace(base, "  time: a\n", "  time:\n    from: a\n    transforms: [epoch_sec]\n", 1),
-			`m.yaml:10: field "time": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
+			`m.yaml:10: field "time": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
 		{"unknown top-level key", base + "contaner: json\n",
 			`m.yaml:11: unknown key "contaner" (known: name, version, description, container, wrappers, csv, detect, fields, attrs)`},
 		{"unknown field key", base + "  action:\n    form: b\n",
@@ -92,7 +92,7 @@ func TestMappingErrors(t *testing.T) {
 		{"reserved attr", base + "attrs:\n  redacted: x\n",
 			`m.yaml:12: attr "redacted": is set by the ingest core (it records what was redacted); choose another name`},
 		{"attr transform", base + "attrs:\n  region:\n    from: r\n    transforms: [upper]\n",
-			`m.yaml:14: attr "region": unknown transform "upper" (known: lowercase, uppercase, trim, percent_decode, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
+			`m.yaml:14: attr "region": unknown transform "upper" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
 		{"wrappers on csv", strings.Replace(base, "container: json\ndetect:\n  keys: [a]\n", "container: csv\nwrappers: [Records]\ndetect:\n  columns: [a]\n", 1),
 			`m.yaml:5: wrappers: wrappers are for JSON containers; this mapping reads CSV`},
 		{"csv comma", strings.Replace(base, "container: json\ndetect:\n  keys: [a]\n", "container: csv\ncsv:\n  comma: \";;\"\ndetect:\n  columns: [a]\n", 1),
@@ -131,7 +131,7 @@ func TestMappingErrors(t *testing.T) {
     "time": {"from": "a", "transforms": ["epoch_sec"]},
     "category": {"value": "other"}
   }
-}`, `m.yaml:5: field "time": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
+}`, `m.yaml:5: field "time": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("m.yaml", []byte(c.yaml))

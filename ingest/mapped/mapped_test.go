@@ -64,6 +64,10 @@ func TestGolden(t *testing.T) {
 		{"csv", func(t testing.TB) *Ingester { return load(t, "testdata/mappings/csv.yaml") }, ingest.Options{}, csvLayout},
 		{"csv-noheader", func(t testing.TB) *Ingester { return load(t, "testdata/mappings/csv-noheader.yaml") }, ingest.Options{}, comments},
 		{"hub-audit", func(t testing.TB) *Ingester { return builtin(t, "hub-audit") }, ingest.Options{}, jsonLayout},
+		{"nginx-json", func(t testing.TB) *Ingester { return builtin(t, "nginx-json") }, ingest.Options{}, jsonLayout},
+		{"caddy-access", func(t testing.TB) *Ingester { return builtin(t, "caddy-access") }, ingest.Options{}, jsonLayout},
+		{"traefik-access", func(t testing.TB) *Ingester { return builtin(t, "traefik-access") }, ingest.Options{}, jsonLayout},
+		{"envoy-access", func(t testing.TB) *Ingester { return builtin(t, "envoy-access") }, ingest.Options{}, jsonLayout},
 	}
 	for _, c := range cases {
 		t.Run(c.dir, func(t *testing.T) {
@@ -228,4 +232,24 @@ func attrsOf(t testing.TB, e normalize.Event) map[string]any {
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(e.AttrsJSON, &m))
 	return m
+}
+
+// TestJSONAccessLogsDetect holds the four JSON access-log mappings to their own fixtures: each
+// detects its own and none of the others', nor hub-audit's.
+func TestJSONAccessLogsDetect(t *testing.T) {
+	names := []string{"nginx-json", "caddy-access", "traefik-access", "envoy-access", "hub-audit"}
+	fixtures := map[string]string{
+		"nginx-json":     "testdata/nginx-json/lines.jsonl",
+		"caddy-access":   "testdata/caddy-access/access.jsonl",
+		"traefik-access": "testdata/traefik-access/access.jsonl",
+		"envoy-access":   "testdata/envoy-access/access.jsonl",
+		"hub-audit":      "testdata/hub-audit/lines.jsonl",
+	}
+	for _, name := range names[:4] {
+		ing := builtin(t, name)
+		for _, other := range names {
+			require.Equal(t, name == other, ingesttest.Detects(t, ing, fixtures[other]), "%s on %s", name, fixtures[other])
+		}
+		require.False(t, ingesttest.Detects(t, ing, "testdata/json/lines.jsonl"), name)
+	}
 }

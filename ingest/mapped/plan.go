@@ -81,6 +81,8 @@ type fieldPlan struct {
 	// typed: an attribute read from JSON without transforms keeps its JSON type (numbers,
 	// booleans, objects), so nothing is lost to text.
 	typed bool
+	// number: the last transform is number, so a decimal value is stored as a JSON number.
+	number bool
 	// hashes: the last transform is sha256, so the value is a handle to key.
 	hashes bool
 }

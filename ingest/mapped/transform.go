@@ -22,6 +22,7 @@ var bareTransforms = map[string]transform{
 	"uppercase":      uppercase{},
 	"trim":           trim{},
 	"percent_decode": percentDecode{},
+	"number":         toNumber{},
 	"sha256":         tokenHandle{},
 	"epoch_s":        nil, // time conversions: compiled into the time field's conversion
 	"epoch_ms":       nil,
@@ -30,7 +31,7 @@ var bareTransforms = map[string]transform{
 }
 
 // knownTransforms lists every transform, for messages.
-const knownTransforms = "lowercase, uppercase, trim, percent_decode, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256"
+const knownTransforms = "lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256"
 
 type lowercase struct{}
 
@@ -80,6 +81,24 @@ func unhex(c byte) byte {
 		return c - 'a' + 10
 	}
 	return c - 'A' + 10
+}
+
+// toNumber marks an attribute's text as a number: the attribute is stored as a JSON number when
+// the text is a plain decimal ("200", "0.004", "-1"), so that a log that quotes its numbers
+// ("status":"200") gives the same attribute as one that does not. Any other text ("-") is kept
+// as logged, as text. It is only for attributes, last; build.go does the storing.
+type toNumber struct{}
+
+func (toNumber) apply(s string) (string, error) { return s, nil }
+
+// isDecimal reports whether s is a JSON number without an exponent.
+func isDecimal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" || !allDigits(whole) || (len(whole) > 1 && whole[0] == '0') {
+		return false
+	}
+	return !hasFrac || (frac != "" && allDigits(frac))
 }
 
 // tokenHandle replaces a raw credential by its sha256 handle, which the field's evaluation then

@@ -61,6 +61,10 @@ func TestTransforms(t *testing.T) {
 	require.Equal(t, "/a b/ü+c", apply(percentDecode{}, "/a%20b/%C3%bc+c"))
 	require.Equal(t, "/100%/%zz/%4", apply(percentDecode{}, "/100%/%zz/%4"), "a stray % is kept as logged")
 	require.Equal(t, "/plain", apply(percentDecode{}, "/plain"))
+	for in, want := range map[string]bool{"200": true, "0": true, "0.004": true, "-1": true,
+		"-": false, "": false, "007": false, "1e3": false, "1.": false, ".5": false, "1,5": false} {
+		require.Equal(t, want, isDecimal(in), "%q", in)
+	}
 	require.Equal(t, normalize.TokenHandle("raw-token"), apply(tokenHandle{}, "raw-token"))
 	require.Equal(t, "", apply(tokenHandle{}, "****"), "a placeholder is no credential")
 	require.Equal(t, "", apply(tokenHandle{}, "REDACTED"))
