@@ -193,6 +193,7 @@ func evidenceSet(t *testing.T, dir string) []string {
 		put("hub-audit.json", gen(synth.HubAudit, 2_000, 8)),
 		put("cloudtrail.json", gen(synth.CloudTrail, 1_000, 10)),
 		put("k8s-audit.log", gen(synth.K8sAudit, 1_000, 11)),
+		put("alb.log", albLog(t)),
 		put("empty.log", nil),
 		put("unknown.bin", []byte("\x01\x02 nothing anyone logs\n")),
 		put("copy-of-access.log", access),
@@ -424,4 +425,21 @@ func (s *forgetfulSink) Known(sum string) (string, bool, error) {
 		return "elsewhere.log", true, nil
 	}
 	return s.Memory.Known(sum)
+}
+
+// albLog is a load balancer log of a few thousand lines, good and bad, from the aws-alb
+// fixtures: large enough to be cut into pieces.
+func albLog(t *testing.T) []byte {
+	good, err := os.ReadFile("awsalb/testdata/normal.log")
+	require.NoError(t, err)
+	bad, err := os.ReadFile("awsalb/testdata/bad.log")
+	require.NoError(t, err)
+	var b bytes.Buffer
+	for i := 0; i < 300; i++ {
+		b.Write(good)
+		if i%50 == 0 {
+			b.Write(bad)
+		}
+	}
+	return b.Bytes()
 }

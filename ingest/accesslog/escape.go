@@ -79,28 +79,6 @@ func unescape(s string) string {
 	return string(b)
 }
 
-// percentDecode decodes %XX sequences (RFC 3986) in a request path. '+' is a literal plus in a
-// path, not a space. A '%' not followed by two hex digits is kept as logged rather than failing
-// the whole record: servers log what the client sent, well-formed or not.
-func percentDecode(s string) string {
-	i := strings.IndexByte(s, '%')
-	if i < 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	b = append(b, s[:i]...)
-	for ; i < len(s); i++ {
-		c := s[i]
-		if c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		b = append(b, c)
-	}
-	return string(b)
-}
-
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

@@ -63,7 +63,7 @@ func (p *parser) toEvent(ev *normalize.Event, assume *time.Location) (reason str
 	if r, ok := splitRequest(f.request); ok {
 		ev.Action = r.method
 		path, query := pathQuery(r.target)
-		ev.Resource, ev.ResourceType = percentDecode(path), "url"
+		ev.Resource, ev.ResourceType = normalize.PercentDecode(path), "url"
 		if query != "" {
 			// The query is kept as logged: the core replaces its credentials by handles and marks
 			// attrs.query redacted. The first handle is the credential the request presented.

@@ -9,7 +9,9 @@ import (
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/accesslog"
 	"github.com/breachline/breachline/ingest/auditd"
+	"github.com/breachline/breachline/ingest/awsalb"
 	"github.com/breachline/breachline/ingest/azure"
+	"github.com/breachline/breachline/ingest/cloudfront"
 	"github.com/breachline/breachline/ingest/cloudtrail"
 	"github.com/breachline/breachline/ingest/gcpaudit"
 	"github.com/breachline/breachline/ingest/githubaudit"
@@ -34,6 +36,10 @@ func Ingesters() []ingest.Ingester {
 		k8saudit.New(),
 		azure.New(),
 		// Line formats after the JSON ones: their Detect never claims input starting with { or [.
+		// The load balancer's and the CDN's logs have stricter shapes than a web server's, so
+		// they are tried first.
+		awsalb.New(),
+		cloudfront.New(),
 		accesslog.New(),
 		auditd.New(),
 	}

@@ -51,37 +51,7 @@ func (trim) apply(s string) (string, error) { return strings.TrimSpace(s), nil }
 // kept as logged: servers log what the client sent, well-formed or not.
 type percentDecode struct{}
 
-func (percentDecode) apply(s string) (string, error) {
-	i := strings.IndexByte(s, '%')
-	if i < 0 {
-		return s, nil
-	}
-	b := make([]byte, 0, len(s))
-	b = append(b, s[:i]...)
-	for ; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		b = append(b, s[i])
-	}
-	return string(b), nil
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
-}
+func (percentDecode) apply(s string) (string, error) { return normalize.PercentDecode(s), nil }
 
 // toNumber marks an attribute's text as a number: the attribute is stored as a JSON number when
 // the text is a plain decimal ("200", "0.004", "-1"), so that a log that quotes its numbers
