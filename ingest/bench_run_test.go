@@ -30,7 +30,7 @@ func BenchmarkRun(b *testing.B) {
 	in := ingest.Expand(strings.Split(*benchInputs, ","))
 	// The command line's garbage collector settings (cmd/breachline tuneGC).
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(192 << 20))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(128 << 20))
 	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			b.SetBytes(in.Bytes)
