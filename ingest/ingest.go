@@ -73,6 +73,9 @@ type Options struct {
 	// SecretPaths are glob patterns of files that hold secrets (auditd: a read of one is a
 	// secret_read).
 	SecretPaths []string
+	// LogFormat is the access log's own definition (an Apache LogFormat string or an nginx
+	// log_format body) for access-log to read every line by; empty means its built-in grammar.
+	LogFormat string
 	// Key is the case's handle key, set by the core from the Sink: every raw credential value
 	// becomes its keyed handle, and an ingester that derives a handle itself uses it.
 	Key *normalize.HandleKey

@@ -204,5 +204,8 @@ func (cfg *Config) settings() map[string]string {
 	if len(cfg.SecretPaths) > 0 {
 		s["secret_paths"] = strings.Join(cfg.SecretPaths, ",")
 	}
+	if cfg.LogFormat != "" {
+		s["log_format"] = cfg.LogFormat
+	}
 	return s
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/breachline/breachline/ingest"
+	"github.com/breachline/breachline/ingest/accesslog"
 	"github.com/breachline/breachline/ingest/all"
 	"github.com/breachline/breachline/internal/progress"
 	"github.com/breachline/breachline/report"
@@ -46,6 +47,7 @@ none of them could be read.`,
 
 type ingestCmd struct {
 	format      string
+	logFormat   string
 	mapping     string
 	ingesters   []ingest.Ingester
 	assumeTZ    string
@@ -59,6 +61,7 @@ type ingestCmd struct {
 
 func (c *ingestCmd) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.format, "format", "", "force this input format instead of detecting it (see `breachline formats`)")
+	fs.StringVar(&c.logFormat, "log-format", "", "the access log's own format: an Apache LogFormat string ('%h %l %u %t \\\"%r\\\" %>s %b') or an nginx log_format body; implies --format access-log (docs/formats.md)")
 	fs.StringVar(&c.mapping, "mapping", "", "a mapping file for a log without a parser of its own (docs/mapping.md)")
 	fs.StringVar(&c.assumeTZ, "assume-tz", "", "time zone for timestamps that carry none: an IANA name such as Europe/Berlin, or UTC (never guessed); Local is resolved to this machine's zone name")
 	fs.StringArrayVar(&c.secretPaths, "secret-path", nil, "glob of files that hold secrets, for auditd (repeatable), e.g. '/run/secrets/*'")
@@ -78,6 +81,15 @@ func (c *ingestCmd) check(args []string) error {
 			return err
 		}
 		c.ingesters = ings
+	}
+	if c.logFormat != "" {
+		if c.format != "" && c.format != accesslog.Name {
+			return usagef("--log-format describes an access log: it cannot be used with --format %s", c.format)
+		}
+		if _, err := accesslog.CompileLogFormat(c.logFormat); err != nil {
+			return usagef("--log-format: %v", err)
+		}
+		c.format = accesslog.Name
 	}
 	if c.format != "" {
 		if _, err := ingest.Lookup(c.ingesters, c.format); err != nil {
@@ -104,7 +116,7 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 		Ingesters: c.ingesters,
 		Reparse:   c.reparse,
 		Workers:   c.workers,
-		Options:   ingest.Options{MaxRecord: c.maxRecord, AssumeTZ: c.loc, SecretPaths: c.secretPaths},
+		Options:   ingest.Options{MaxRecord: c.maxRecord, AssumeTZ: c.loc, SecretPaths: c.secretPaths, LogFormat: c.logFormat},
 	}
 	if c.format != "" {
 		cfg.Force, _ = ingest.Lookup(c.ingesters, c.format)

@@ -26,7 +26,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.2.0" }
+func (Ingester) Version() string { return "1.3.0" }
 
 // detectLines is how many of the first non-blank lines Detect reads.
 const detectLines = 4
@@ -83,8 +83,16 @@ func (Ingester) SplitLines([]byte) func(line []byte) bool {
 	return func(line []byte) bool { return !bytes.HasPrefix(line, bom) }
 }
 
-// Ingest implements ingest.Ingester.
+// Ingest implements ingest.Ingester. With Options.LogFormat every line is read by that
+// format's plan instead of the built-in grammar.
 func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emitter) error {
+	var lf *LogFormat
+	if src.LogFormat != "" {
+		var err error
+		if lf, err = cachedPlan(src.LogFormat); err != nil {
+			return err
+		}
+	}
 	sc := linerec.New(src, src.MaxRecord)
 	p := parser{key: src.Key}
 	var ev normalize.Event
@@ -104,7 +112,13 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 		if rec.Offset == 0 {
 			raw = bytes.TrimPrefix(raw, bom)
 		}
-		if why := p.parse(string(raw)); why != "" {
+		var why string
+		if lf != nil {
+			why = p.parseWith(lf, string(raw))
+		} else {
+			why = p.parse(string(raw))
+		}
+		if why != "" {
 			emit.Reject(rec, why)
 			continue
 		}
@@ -113,6 +127,9 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 		if why := p.toEvent(&ev, src.AssumeTZ); why != "" {
 			emit.Reject(rec, why)
 			continue
+		}
+		for _, a := range p.extra {
+			ev.SetAttr(a.key, a.val)
 		}
 		emit.Event(rec, &ev)
 	}

@@ -34,6 +34,7 @@ type fields struct {
 type parser struct {
 	f     fields
 	items []string
+	extra []extraAttr          // a --log-format's own fields, in format order
 	key   *normalize.HandleKey // the case's, for the handle of the credential a query presents
 }
 
