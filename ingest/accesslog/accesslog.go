@@ -99,6 +99,7 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 	// The core copies what it keeps of an event before Event returns, so one attrs map serves
 	// every line.
 	attrs := make(map[string]any, 12)
+	noted := map[layoutKind]bool{}
 	for sc.Next() {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -130,6 +131,12 @@ func (Ingester) Ingest(ctx context.Context, src *ingest.Source, emit ingest.Emit
 		}
 		for _, a := range p.extra {
 			ev.SetAttr(a.key, a.val)
+		}
+		for _, k := range p.f.layout {
+			if !noted[k] {
+				noted[k] = true
+				emit.Note(layoutNotes[k])
+			}
 		}
 		emit.Event(rec, &ev)
 	}

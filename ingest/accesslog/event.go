@@ -23,6 +23,8 @@ const (
 	// attrUnescapedQuotes says the request held quotes the server did not escape: its end was
 	// found from the line's structure (line.go, unescapedRequest).
 	attrUnescapedQuotes = "unescaped_quotes"
+	attrForwardedFor    = "forwarded_for" // "(addresses)" after the client
+	attrPreRequest      = "pre_request"   // a quoted word before the request
 	attrExtra           = "extra"
 )
 
@@ -80,6 +82,12 @@ func (p *parser) toEvent(ev *normalize.Event, assume *time.Location) (reason str
 	}
 	if f.unescapedQuotes {
 		ev.SetAttr(attrUnescapedQuotes, true)
+	}
+	if f.forwardedFor != "-" {
+		ev.SetAttr(attrForwardedFor, f.forwardedFor)
+	}
+	if f.preRequest != "-" {
+		ev.SetAttr(attrPreRequest, f.preRequest)
 	}
 
 	if f.status != "-" {

@@ -28,6 +28,45 @@ type fields struct {
 	// unescapedQuotes: the request held quotes the server did not escape, and its end was found
 	// from the line's structure.
 	unescapedQuotes bool
+	forwardedFor    string // a proxy's "(addresses)" after the client
+	preRequest      string // a quoted word before the request
+	// layout lists the extensions of the common grammar the line has, for the evidence notes.
+	layout []layoutKind
+}
+
+// maxPreFields bounds the fields before the timestamp (a user name with spaces, a proxy list).
+const maxPreFields = 12
+
+// layoutKind is an extension of the common grammar a line was read with.
+type layoutKind int
+
+const (
+	layoutUserSpaces layoutKind = iota
+	layoutForwarded
+	layoutPreRequest
+)
+
+// layoutNotes are the evidence notes of the layouts: the same text from every line and every
+// piece of a file, so the core keeps each once.
+var layoutNotes = map[layoutKind]string{
+	layoutUserSpaces: "access log: some lines have a user name with spaces (client ident user name [time]): read as one user name",
+	layoutForwarded:  "access log: some lines have a proxy's address list in parentheses after the client (client (addresses) ident user [time]): kept in attrs.forwarded_for",
+	layoutPreRequest: "access log: some lines have a quoted word before the request ([time] \"word\" \"request\"): kept in attrs.pre_request",
+}
+
+// looksLikeRequest reports whether v starts as an HTTP request line: a method of capital letters
+// and a space.
+func looksLikeRequest(v string) bool {
+	sp := strings.IndexByte(v, ' ')
+	if sp < 3 || sp > 10 {
+		return false
+	}
+	for i := 0; i < sp; i++ {
+		if v[i] < 'A' || v[i] > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // parser holds the buffers reused from line to line.
@@ -60,10 +99,15 @@ func (p *parser) parse(s string) (reason string) {
 // split does the work of parse for a line that does not start with NULs.
 func (p *parser) split(s string) (reason string) {
 	f := &p.f
-	*f = fields{trailing: f.trailing[:0]}
+	*f = fields{trailing: f.trailing[:0], layout: f.layout[:0]}
 
-	// The fields before the timestamp: three (client ident user), or four with a vhost first.
-	var pre [4]string
+	// The fields before the timestamp: three (client ident user), or four with a vhost first;
+	// the extensions real servers add are read where only one reading is possible (preFields).
+	type field struct {
+		text       string
+		start, end int
+	}
+	var pre [maxPreFields]field
 	n, i := 0, 0
 	for {
 		for i < len(s) && s[i] == ' ' {
@@ -82,26 +126,45 @@ func (p *parser) split(s string) (reason string) {
 			break
 		}
 		if n == len(pre) {
-			return "more than four fields before the [timestamp] (a user name with a space, or not an access log)"
+			return fmt.Sprintf("more than %d fields before the [timestamp]: not an access log this parser knows", len(pre))
 		}
-		pre[n] = s[i:j]
+		pre[n] = field{s[i:j], i, j}
 		n++
 		i = j
 	}
-	switch n {
-	case 3:
-		f.client, f.ident, f.user = pre[0], pre[1], pre[2]
-	case 4:
-		if pre[1] == "-" {
-			// A vhost line has the client address second, and an address is never "-"; what we
-			// have is more likely "client - user name" with a space in the name. Either reading
-			// is a guess.
-			return "four fields before the [timestamp] and the second is \"-\": cannot tell a vhost prefix from a user name with a space"
+	// span is the text of pre[from] … pre[to-1] as logged, spaces included.
+	span := func(from, to int) string { return s[pre[from].start:pre[to-1].end] }
+	switch {
+	case n >= 3 && strings.HasPrefix(pre[1].text, "("):
+		// client (forwarded-for, …) ident user: a proxy's list of addresses after the client.
+		k := 1
+		for k < n && !strings.HasSuffix(pre[k].text, ")") {
+			k++
 		}
-		f.vhost, f.client, f.ident, f.user = pre[0], pre[1], pre[2], pre[3]
+		if k >= n-2 {
+			return "a '(' after the client opens a group that does not close before ident and user"
+		}
+		f.client, f.forwardedFor = pre[0].text, strings.TrimSpace(span(1, k+1)[1:len(span(1, k+1))-1])
+		f.ident, f.user = pre[k+1].text, span(k+2, n)
+		f.layout = append(f.layout, layoutForwarded)
+		if n-(k+2) > 1 {
+			f.layout = append(f.layout, layoutUserSpaces)
+		}
+	case n == 3:
+		f.client, f.ident, f.user = pre[0].text, pre[1].text, pre[2].text
+	case n >= 4 && pre[1].text == "-":
+		// A vhost line has the client address second, and an address is never "-": this is
+		// "client - user name" with spaces in the name.
+		f.client, f.ident, f.user = pre[0].text, "-", span(2, n)
+		f.layout = append(f.layout, layoutUserSpaces)
+	case n == 4:
+		f.vhost, f.client, f.ident, f.user = pre[0].text, pre[1].text, pre[2].text, pre[3].text
 		if !isHostText(f.vhost, true) {
 			return "vhost " + quote(f.vhost) + " is not a host name or address"
 		}
+	case n >= 5 && pre[2].text == "-" && isHostText(pre[0].text, true) && isHostText(pre[1].text, false):
+		f.vhost, f.client, f.ident, f.user = pre[0].text, pre[1].text, "-", span(3, n)
+		f.layout = append(f.layout, layoutUserSpaces)
 	default:
 		return fmt.Sprintf("%d fields before the [timestamp]; expected client ident user, optionally after a vhost", n)
 	}
@@ -126,6 +189,16 @@ func (p *parser) split(s string) (reason string) {
 	}
 	if s[i] != '"' {
 		return "expected the quoted request after the timestamp, found " + quote(s[i:])
+	}
+	// "extra" "request": a server that logs one quoted word (a host, "-") before the request.
+	// Only a word without spaces followed by a quoted request line is read so: an attacker's
+	// request with quotes in it has spaces.
+	if v, next, _, ok := quoted(s, i); ok && !strings.ContainsRune(v, ' ') && next+1 < len(s) && s[next] == ' ' && s[next+1] == '"' {
+		if req, _, _, ok := quoted(s, next+1); ok && looksLikeRequest(req) && !statusAndSize(s, next) {
+			f.preRequest = v
+			f.layout = append(f.layout, layoutPreRequest)
+			i = next + 1
+		}
 	}
 	req, next, esc, ok := quoted(s, i)
 	if !ok {
