@@ -47,31 +47,8 @@ func (Ingester) Detect(head []byte) bool {
 			return false
 		}
 	}
-	// The last line is complete only when head is the whole file.
-	complete := len(head) < ingest.HeadSize
 	var p parser
-	seen, ok := 0, 0
-	for len(head) > 0 && seen < detectLines {
-		nl := bytes.IndexByte(head, '\n')
-		var line []byte
-		if nl < 0 {
-			if !complete {
-				break
-			}
-			line, head = head, nil
-		} else {
-			line, head = head[:nl], head[nl+1:]
-		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		seen++
-		if p.parse(string(line)) == "" {
-			ok++
-		}
-	}
-	return (ok >= 2 && ok >= seen-1) || (seen == 1 && ok == 1)
+	return linerec.HeadMatches(head, detectLines, func(line []byte) bool { return p.parse(string(line)) == "" })
 }
 
 var bom = []byte("\xef\xbb\xbf")

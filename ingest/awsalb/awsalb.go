@@ -47,30 +47,8 @@ func (Ingester) Detect(head []byte) bool {
 	if len(t) == 0 || t[0] == '{' || t[0] == '[' || t[0] == '#' {
 		return false
 	}
-	complete := len(head) < ingest.HeadSize
 	var p parser
-	seen, ok := 0, 0
-	for len(head) > 0 && seen < detectLines {
-		nl := bytes.IndexByte(head, '\n')
-		var line []byte
-		if nl < 0 {
-			if !complete {
-				break
-			}
-			line, head = head, nil
-		} else {
-			line, head = head[:nl], head[nl+1:]
-		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		seen++
-		if p.split(string(line)) == "" && p.looksALB() {
-			ok++
-		}
-	}
-	return (ok >= 2 && ok >= seen-1) || (seen == 1 && ok == 1)
+	return linerec.HeadMatches(head, detectLines, func(line []byte) bool { return p.split(string(line)) == "" && p.looksALB() })
 }
 
 // SplitLines implements ingest.LineSplitter: every line is a request of its own, read without
