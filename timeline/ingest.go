@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // insertEventSQL is the INSERT of one event of the evidence version id: the id is written into
 // the statement, prepared once per file, so that no row binds it.
 func insertEventSQL(id int64) string {
-	return fmt.Sprintf("INSERT INTO events(evidence_id, %s) VALUES(%d%s)", joinCols(eventInsertColumns), id, repeatParams(nEventCols))
+	return fmt.Sprintf("INSERT INTO events(evidence_id, %s) VALUES(%d%s)", strings.Join(eventInsertColumns, ", "), id, strings.Repeat(",?", nEventCols))
 }
 
 // Sink returns an ingest.Sink that stores each evidence file in its own transaction, with its

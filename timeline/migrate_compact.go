@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/breachline/breachline/normalize"
 )
@@ -105,7 +106,7 @@ func migrateCompact(ctx context.Context, c *Case, tx *sql.Tx, fresh bool) (map[s
 		}
 		return before[id]
 	}
-	insEvent := "INSERT INTO %s(evidence_id, " + joinCols(eventInsertColumns) + ") VALUES(?" + repeatParams(nEventCols) + ")"
+	insEvent := "INSERT INTO %s(evidence_id, " + strings.Join(eventInsertColumns, ", ") + ") VALUES(?" + strings.Repeat(",?", nEventCols) + ")"
 	insReject := "INSERT INTO %s(evidence_id, offset, length, line, reason, snippet) VALUES(?,?,?,?,?,?)"
 	orphans := int64(0)
 	for _, t := range []struct {
@@ -273,23 +274,4 @@ func combinedRowHash(m map[int64]*rowHasher) (string, int64) {
 		n += m[id].nEvents + m[id].nRejects
 	}
 	return hex.EncodeToString(h.Sum(nil)), n
-}
-
-func joinCols(cols []string) string {
-	s := ""
-	for i, c := range cols {
-		if i > 0 {
-			s += ", "
-		}
-		s += c
-	}
-	return s
-}
-
-func repeatParams(n int) string {
-	s := ""
-	for range n {
-		s += ",?"
-	}
-	return s
 }

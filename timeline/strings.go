@@ -31,16 +31,6 @@ var seededStrings = func() []string {
 // correlator starts from. normalize.Categories lists them first.
 const keyCategories = 4
 
-// seededID returns the fixed id of a seeded string.
-func seededID(s string) int64 {
-	for i, v := range seededStrings {
-		if v == s {
-			return int64(i + 1)
-		}
-	}
-	panic("timeline: " + s + " is not a seeded string")
-}
-
 // seedStringsSQL inserts the seeded strings; it runs in the migration that creates the table.
 func seedStringsSQL() string {
 	q := ""
@@ -149,14 +139,6 @@ func (t *dictStmts) remember(s string, id int64) {
 }
 
 func (t *dictStmts) seenSet() map[string]struct{} { return t.d.seen }
-
-// opt returns the id of s, or nil for the empty string (the field is absent).
-func (t *dictStmts) opt(s string) (any, error) {
-	if s == "" {
-		return nil, nil
-	}
-	return t.id(s)
-}
 
 // commit keeps the values added in the transaction; rollback forgets them.
 func (d *dict) commit() { d.added = d.added[:0] }
