@@ -100,7 +100,7 @@ var dictColumns = []struct{ field, col string }{
 	{"resource_type", "resource_type_sid"}, {"secret_ref", "secret_ref_sid"},
 }
 
-// str returns the SQL of the strings value with id col, or NULL.
+// strSQL returns the SQL of the strings value with id col, or NULL.
 func strSQL(col string) string { return "(SELECT value FROM strings WHERE id = " + col + ")" }
 
 // eventsViewSQL is the CREATE VIEW of the contract view over table (events or

@@ -22,7 +22,12 @@ migration, which custody --deep checks from then on.
 
 Schema 4 keys the case's credential handles: a new random handle key is stored in the case and
 every sha256:<hex> handle becomes case-hmac:<hex> of the same value, computed from the sha256
-alone (see docs/handles.md); inventory displays keep only the vendor prefix.`,
+alone (see docs/handles.md); inventory displays keep only the vendor prefix.
+
+Schema 5 copies events and rejects into the compact layout (docs/case-file.md) and fails unless
+every evidence version's rows hash as before; the custody entry records the row counts and the
+combined content hash before and after. The file is then compacted (VACUUM, which changes no
+row), which needs free disk space about the size of the case.`,
 	new: func() runner { return &migrateCmd{} },
 }
 
