@@ -81,7 +81,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Case, error) {
 	}
 	if v < len(migrations) {
 		db.Close()
-		if v < autoMigrate {
+		if autoTarget(v) > v {
 			return nil, fmt.Errorf("%s: case schema version %d, this breachline reads %d: open it once with a command that writes", path, v, len(migrations))
 		}
 		return nil, c.needsMigration(v)

@@ -232,6 +232,29 @@ CREATE TABLE superseded_rejects AS SELECT 0 AS evidence_id, * FROM rejects WHERE
 	// 5: the compact layout of events and rejects, the strings dictionary and the contract
 	// views (layout.go); its data step (migrateCompact) copies the rows of earlier cases.
 	compactSchema(),
+	// 6: a credential summary status for possible misuse (a novel use of a credential that was
+	// only possibly exposed). The table holds the correlator's results, which every run rebuilds;
+	// the copy keeps the last run's rows as they were.
+	`
+CREATE TABLE credential_summary_v6 (
+	credential     TEXT PRIMARY KEY,
+	display        TEXT NOT NULL,
+	owner          TEXT,
+	secret_refs    TEXT NOT NULL,
+	status         TEXT NOT NULL CHECK (status IN ('misused', 'exposed', 'possibly-misused', 'possibly-exposed', 'not-exposed')),
+	first_exposure TEXT,
+	first_misuse   TEXT,
+	last_misuse    TEXT,
+	misuse_count   INTEGER NOT NULL,
+	novel_ips      TEXT NOT NULL,
+	revoked_at     TEXT,
+	derived        TEXT NOT NULL
+);
+INSERT INTO credential_summary_v6 SELECT credential, display, owner, secret_refs, status, first_exposure,
+	first_misuse, last_misuse, misuse_count, novel_ips, revoked_at, derived FROM credential_summary;
+DROP TABLE credential_summary;
+ALTER TABLE credential_summary_v6 RENAME TO credential_summary;
+`,
 }
 
 // dataSteps are the Go parts of migrations, by the version they bring a case to: rewrites of
@@ -241,10 +264,19 @@ var dataSteps = map[int]func(ctx context.Context, c *Case, tx *sql.Tx, fresh boo
 	5: migrateCompact,
 }
 
-// autoMigrate is the last version a case is brought to when opened: those migrations only add
-// tables and indexes. Later ones rewrite rows and run only through Migrate, which the examiner
-// asks for and the custody log records.
-const autoMigrate = 3
+// rewrites are the migrations that rewrite rows. They run only through Migrate, which the examiner
+// asks for and the custody log records; the others only add tables and indexes, and a case is
+// brought through them when opened.
+var rewrites = map[int]bool{4: true, 5: true, 6: true}
+
+// autoTarget is the version opening a case at version v brings it to: every migration after v up
+// to the first rewrite.
+func autoTarget(v int) int {
+	for v < len(migrations) && !rewrites[v+1] {
+		v++
+	}
+	return v
+}
 
 func (c *Case) version(ctx context.Context) (int, error) {
 	var v int
@@ -277,7 +309,7 @@ func (c *Case) migrate(ctx context.Context) error {
 	fresh := v == 0
 	to := len(migrations)
 	if !fresh {
-		to = min(to, max(v, autoMigrate))
+		to = autoTarget(v)
 	}
 	if _, err := c.apply(ctx, v, to, fresh, nil); err != nil {
 		return err
@@ -356,8 +388,12 @@ func (c *Case) Migrate(ctx context.Context, actor Actor) (*CustodyEntry, error) 
 	if err := c.EnsureIndexes(ctx); err != nil {
 		return entry, err
 	}
-	// The rewritten tables leave the old pages free in the file: VACUUM gives them back, so the
-	// migrated case has the compact size. It copies the content as it is, and changes no row.
+	// The step to the compact layout leaves the old pages free in the file: VACUUM gives them
+	// back, so the migrated case has the compact size. It copies the content as it is, and
+	// changes no row.
+	if v >= 5 {
+		return entry, nil
+	}
 	if _, err := c.db.ExecContext(ctx, "VACUUM"); err != nil {
 		return entry, fmt.Errorf("compacting the migrated case: %w", err)
 	}

@@ -27,7 +27,10 @@ alone (see docs/handles.md); inventory displays keep only the vendor prefix.
 Schema 5 copies events and rejects into the compact layout (docs/case-file.md) and fails unless
 every evidence version's rows hash as before; the custody entry records the row counts and the
 combined content hash before and after. The file is then compacted (VACUUM, which changes no
-row), which needs free disk space about the size of the case.`,
+row), which needs free disk space about the size of the case.
+
+Schema 6 lets the credential summary say possibly-misused (docs/correlation.md); it copies the
+summary of the last correlate run as it was.`,
 	new: func() runner { return &migrateCmd{} },
 }
 
