@@ -32,25 +32,14 @@ matching event unless --limit is given.`,
 }
 
 type timelineCmd struct {
-	out                                  formatFlag
-	since, until                         string
-	sources, categories                  []string
-	principal, ip, credential, secretRef string
-	contains                             string
-	limit                                int
-	filter                               timeline.Filter
+	out     formatFlag
+	filters filterFlags
+	limit   int
+	filter  timeline.Filter
 }
 
 func (c *timelineCmd) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&c.since, "since", "", "events at or after this time")
-	fs.StringVar(&c.until, "until", "", "events before this time")
-	fs.StringSliceVar(&c.sources, "source", nil, "only these sources (aws-cloudtrail, access-log, …)")
-	fs.StringSliceVar(&c.categories, "category", nil, "only these categories (secret_read, auth, …)")
-	fs.StringVar(&c.principal, "principal", "", "only this principal (exact)")
-	fs.StringVar(&c.ip, "ip", "", "only this source IP or CIDR prefix")
-	fs.StringVar(&c.credential, "credential", "", "only this credential handle (scheme:value)")
-	fs.StringVar(&c.secretRef, "secret", "", "only this secret reference (e.g. aws-sm:prod/db)")
-	fs.StringVar(&c.contains, "contains", "", "case-insensitive text in action, principal, resource, user agent, secret, request id or attrs")
+	c.filters.AddFlags(fs)
 	fs.IntVar(&c.limit, "limit", -1, "at most this many events (default: 100 for table, all for jsonl/csv)")
 	c.out.AddFlags(fs)
 }
@@ -62,27 +51,9 @@ func (c *timelineCmd) check(args []string) error {
 	if err := c.out.check(); err != nil {
 		return err
 	}
-	f := timeline.Filter{Principal: c.principal, IP: c.ip, Credential: c.credential, SecretRef: c.secretRef,
-		Contains: c.contains, Sources: c.sources, Categories: c.categories}
 	var err error
-	if f.Since, err = parseWhen("--since", c.since); err != nil {
-		return err
-	}
-	if f.Until, err = parseWhen("--until", c.until); err != nil {
-		return err
-	}
-	for _, cat := range c.categories {
-		if !normalize.Category(cat).Valid() {
-			return usagef("--category: unknown category %q (known: %s)", cat, categoryNames())
-		}
-	}
-	if c.credential != "" {
-		if err := normalize.CheckHandle(c.credential); err != nil {
-			return usagef("--credential: %v (handles look like aws-key-id:AKIA… or case-hmac:<64 hex>; a sha256:<64 hex> of the raw value is turned into the case's handle)", err)
-		}
-	}
-	c.filter = f
-	return nil
+	c.filter, err = c.filters.filter()
+	return err
 }
 
 func categoryNames() string {
@@ -147,13 +118,10 @@ func (c *timelineCmd) run(ctx context.Context, e *env, _ []string) error {
 		return err
 	}
 	defer cs.Close()
-	if err := checkSources(ctx, cs, c.sources); err != nil {
+	f, err := c.filters.forCase(ctx, e, cs, c.filter)
+	if err != nil {
 		return err
 	}
-	f := c.filter
-	// A sha256 of the raw value (from a platform's records, say) names the same credential as
-	// the case's keyed handle of it.
-	f.Credential = e.key.Keyed(f.Credential)
 	format := c.out.get()
 	f.Limit = c.limit
 	if f.Limit < 0 {
