@@ -76,7 +76,7 @@ func (c *correlateCmd) run(ctx context.Context, e *env, _ []string) error {
 	t.Row("uses of exposed credentials", strconv.FormatInt(res.Uses, 10))
 	t.Row("findings", strconv.FormatInt(res.Findings, 10))
 	t.Row("duplicate records counted once", strconv.FormatInt(res.Duplicates, 10))
-	for _, s := range []string{"misused", "exposed", "possibly-exposed", "not-exposed"} {
+	for _, s := range correlate.Statuses {
 		t.Row("credentials "+s, strconv.FormatInt(res.Credentials[s], 10))
 	}
 	t.Row("results sha256", res.ResultsHash)

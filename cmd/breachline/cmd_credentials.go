@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,13 +14,19 @@ import (
 
 var credentialsCommand = &command{
 	name:    "credentials",
-	summary: "Summarise every inventory credential: misused, exposed, possibly exposed or not",
+	summary: "Summarise every inventory credential: misused, exposed, possibly misused, possibly exposed or not",
 	usage:   "[--status S] [--format table|jsonl|csv]",
 	example: `breachline credentials --case acme.db
 breachline credentials --case acme.db --status misused --format jsonl`,
-	about: `Status: misused when a use in a new way (address, client or indicator) went through after
-exposure; exposed when a secret holding it was read suspiciously; possibly-exposed when a secret
-holding it was read in the window; not-exposed otherwise. Credentials are shown masked.`,
+	about: `Status, the first that applies: misused when a use in a new way (an address or client not
+its owner's, or an indicator) went through after a proven exposure, or was tied to the intrusion
+(an indicator, the address or client of a suspicious read, an ip-pivot address); exposed when a
+secret holding it was read suspiciously; possibly-misused when a secret holding it was read in
+the window only by its consumers and a use in a new way that nothing ties to the intrusion went
+through (a travelling owner looks like this: rule novel-use-possible-exposure); possibly-exposed
+when a secret holding it was read in the window; not-exposed otherwise. misused and exposed are
+the proven bound; the misuse columns count misuse only, never possible misuse. Credentials are
+shown masked; breachline explain on a finding about one says why it has its status.`,
 	new: func() runner { return &credentialsCmd{} },
 }
 
@@ -29,7 +36,7 @@ type credentialsCmd struct {
 }
 
 func (c *credentialsCmd) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&c.status, "status", "", "only this status (misused, exposed, possibly-exposed, not-exposed)")
+	fs.StringVar(&c.status, "status", "", "only this status ("+strings.Join(correlate.Statuses, ", ")+")")
 	c.out.AddFlags(fs)
 }
 
@@ -37,10 +44,8 @@ func (c *credentialsCmd) check(args []string) error {
 	if len(args) > 0 {
 		return usagef("credentials takes no arguments")
 	}
-	switch c.status {
-	case "", "misused", "exposed", "possibly-exposed", "not-exposed":
-	default:
-		return usagef("--status %q: use misused, exposed, possibly-exposed or not-exposed", c.status)
+	if c.status != "" && !slices.Contains(correlate.Statuses, c.status) {
+		return usagef("--status %q: use one of %s", c.status, strings.Join(correlate.Statuses, ", "))
 	}
 	return c.out.check()
 }

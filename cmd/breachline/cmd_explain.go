@@ -22,7 +22,13 @@ var explainCommand = &command{
 	usage:   "[--evidence-root DIR] [--no-records] FINDING-ID",
 	example: `breachline findings --case acme.db
 breachline explain --case acme.db 044faf883270be66d39eda14191dd05c`,
-	about: `The cited events (the read, the uses, the revocation…) are listed in time order; below the
+	about: `A finding about an inventory credential first says why the credential has its status: the
+read its exposure rests on (proven by a suspicious read, or possible through consumers' reads
+only) and what ties its novel uses to the intrusion, or that nothing does; so whether it is in
+the proven bound (misused, exposed) or only in the upper one (possibly-misused,
+possibly-exposed).
+
+The cited events (the read, the uses, the revocation…) are listed in time order; below the
 list, each event's original record is read back from its evidence file after re-verifying the
 file's sha256, as breachline show does, with every credential value replaced by its handle.
 Each evidence file is read once, however many of its events are cited.
@@ -64,6 +70,18 @@ func (c *explainCmd) run(ctx context.Context, e *env, args []string) error {
 	for _, kv := range [][2]string{{"credential", deref(f.Credential)}, {"secret", deref(f.SecretRef)}, {"owner", deref(f.Owner)}, {"address", deref(f.SrcIP)}} {
 		if kv[1] != "" {
 			fmt.Fprintf(w, "  %-11s %s\n", kv[0]+":", normalize.Printable(kv[1]))
+		}
+	}
+	if f.Credential != nil {
+		b, err := correlate.CredentialBound(ctx, cs.DB(), *f.Credential)
+		if err != nil {
+			return err
+		}
+		if b != nil {
+			fmt.Fprintf(w, "\nWhy %s:\n", b.Status)
+			for _, why := range b.Why {
+				fmt.Fprintf(w, "  - %s\n", normalize.Printable(why))
+			}
 		}
 	}
 	if len(f.Events) == 0 {
@@ -113,7 +131,7 @@ func (c *explainCmd) run(ctx context.Context, e *env, args []string) error {
 }
 
 // citationCap is how many events of one kind a finding cites at most: the LIMIT in the
-// correlator's rules (timeline/correlate/rules/04_findings.sql). A finding whose list was cut
+// correlator's rules (timeline/correlate/rules/05_findings.sql). A finding whose list was cut
 // says so at the end of its summary ("cites the first 500 of N uses"), which explain prints
 // first; the findings table has no column for it, so reaching the cap is also noted here.
 const citationCap = 500

@@ -14,6 +14,10 @@ var findingsCommand = &command{
 	name:    "findings",
 	summary: "List the correlator's findings, most severe first, each citing its events",
 	usage:   "[--rule NAME] [--min-severity S] [--credential H] [--format table|jsonl|csv]",
+	about: `Each finding names its rule as name@version. A possibly exposed credential used in a new way
+that nothing ties to the intrusion (a travelling owner, a moved CI runner) gets a medium
+novel-use-possible-exposure finding, citing the reads that made it possibly exposed and the
+uses, for the examiner to promote or dismiss; only exposed-credential-used-novel reports misuse.`,
 	example: `breachline findings --case acme.db
 breachline findings --case acme.db --min-severity high --format jsonl
 breachline explain --case acme.db <finding-id>`,
@@ -26,7 +30,7 @@ type findingsCmd struct {
 }
 
 func (c *findingsCmd) AddFlags(fs *pflag.FlagSet) {
-	fs.StringSliceVar(&c.filter.Rules, "rule", nil, "only these rules (suspicious-secret-read, ip-pivot, …)")
+	fs.StringSliceVar(&c.filter.Rules, "rule", nil, "only these rules ("+ruleNames()+")")
 	fs.StringVar(&c.filter.MinSeverity, "min-severity", "", "only findings at least this severe (critical, high, medium, low, info)")
 	fs.StringVar(&c.filter.Credential, "credential", "", "only findings about this credential handle")
 	c.out.AddFlags(fs)
@@ -69,6 +73,15 @@ func (c *findingsCmd) run(ctx context.Context, e *env, _ []string) error {
 		e.note("no findings (has breachline correlate run on this case?)")
 	}
 	return err
+}
+
+// ruleNames lists the correlator's rules, for the --rule flag's help.
+func ruleNames() string {
+	names := make([]string, len(correlate.Rules))
+	for i, r := range correlate.Rules {
+		names[i] = r.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func deref(s *string) string {

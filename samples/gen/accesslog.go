@@ -45,9 +45,17 @@ func hubAPI() (baseline, window []hubRequest) {
 			hubRequest{at(day, 9, 12, 5), aliceIP, "GET", withToken("/api/spaces/acme/chatbot", "access_token", aliceHubToken), 200, 2210, vpsUA},
 			hubRequest{at(day, 10, 40, 0), daveHome, "GET", withToken("/api/models/datalab/notebook-model", "token", daveHubToken), 200, 1830, curlUA},
 			hubRequest{at(day, 11, 5, 44), "192.0.2.99", "GET", "/api/models?search=llama", 200, 40211, browserUA},
+			hubRequest{at(day, 10, 20, 0), frankHome, "GET", withToken("/api/spaces/datalab/translate", "access_token", frankHubToken), 200, 1904, curlUA},
 		)
 	}
 	window = append(window,
+		// Alice works from home the night the window opens, before her token is exposed, and again
+		// that evening: her second usual address.
+		hubRequest{at(3, 0, 40, 12), aliceHome, "GET", withToken("/api/whoami-v2", "access_token", aliceHubToken), 200, 734, vpsUA},
+		hubRequest{at(3, 20, 5, 31), aliceHome, "GET", withToken("/api/spaces/acme/chatbot", "access_token", aliceHubToken), 200, 2210, vpsUA},
+		// Frank at home, then abroad: his secret was only read by its consumers in the window.
+		hubRequest{at(3, 10, 20, 0), frankHome, "GET", withToken("/api/spaces/datalab/translate", "access_token", frankHubToken), 200, 1904, curlUA},
+		hubRequest{at(4, 7, 45, 3), frankTravel, "GET", withToken("/api/spaces/datalab/translate", "access_token", frankHubToken), 200, 1904, curlUA},
 		// The intruder tries alice's token, lists the org's repositories and downloads a private model.
 		hubRequest{at(3, 2, 31, 7), attackerIP1, "GET", withToken("/api/whoami-v2", "access_token", aliceHubToken), 200, 734, vpsUA},
 		hubRequest{at(3, 2, 31, 9), attackerIP1, "GET", withToken("/api/models?author=acme", "access_token", aliceHubToken), 200, 5122, vpsUA},

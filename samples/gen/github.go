@@ -46,12 +46,16 @@ func gitHubAudit() ([]byte, error) {
 		es = append(es,
 			ghEntry(at(day, 8, 30, 0), "git.fetch", "carol", carolIP, "datalab/vision-models", ghUA, carolGitHubPAT),
 			ghEntry(at(day, 16, 2, 11), "git.push", "carol", carolIP, "datalab/vision-models", ghUA, carolGitHubPAT),
+			ghEntry(at(day, 8, 45, 0), "git.fetch", "grace", graceIP, "datalab/atlas-data", ghUA, graceGitHubPAT),
 		)
 	}
 	es = append(es,
 		ghEntry(at(3, 4, 10, 5), "git.clone", "carol", attackerIP1, "datalab/vision-models", attackerGitUA, carolGitHubPAT),
 		ghEntry(at(3, 4, 12, 44), "git.clone", "carol", attackerIP1, "datalab/vision-private-data", attackerGitUA, carolGitHubPAT),
 		ghEntry(at(3, 8, 30, 0), "git.fetch", "carol", carolIP, "datalab/vision-models", ghUA, carolGitHubPAT),
+		// Grace's token, read with the runtime's stolen Vault token, cloned from elsewhere.
+		ghEntry(at(3, 4, 55, 10), "git.clone", "grace", attackerIP4, "datalab/atlas-data", attackerGitUA, graceGitHubPAT),
+		ghEntry(at(3, 8, 45, 0), "git.fetch", "grace", graceIP, "datalab/atlas-data", ghUA, graceGitHubPAT),
 		// Carol deletes the token the next morning (the inventory records the revocation).
 		ghEntry(at(4, 9, 40, 0), "oauth_access.destroy", "carol", carolIP, "", "", ""),
 		ghEntry(at(4, 10, 5, 0), "org.update_member", "erin", "192.0.2.60", "", "", ""),

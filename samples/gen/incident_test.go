@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,6 +108,22 @@ func checkTruth(t *testing.T, incidentDir string) {
 	for _, cred := range tr.ExposedNotMisued {
 		require.Equal(t, "exposed", status[cred].Status, cred)
 	}
+	possible := map[string][]string{}
+	for _, p := range tr.PossiblyMisused {
+		s := status[p.Credential]
+		require.Equal(t, "possibly-misused", s.Status, p.What)
+		require.Zero(t, s.MisuseCount, "a possible misuse never counts as misuse: %s", p.What)
+		require.Empty(t, s.NovelIPs, p.What)
+		possible[p.Credential] = p.Addresses
+	}
+	for cred, s := range status {
+		if _, ok := possible[cred]; !ok {
+			require.NotEqual(t, "possibly-misused", s.Status, cred)
+		}
+		for _, ip := range s.NovelIPs {
+			require.NotContains(t, tr.BenignNewIPs, ip, "a benign address among the misuses of %s", cred)
+		}
+	}
 	for _, cred := range tr.NotExposed {
 		require.Equal(t, "not-exposed", status[cred].Status, cred)
 	}
@@ -116,12 +133,16 @@ func checkTruth(t *testing.T, incidentDir string) {
 	}
 
 	var proven, attempts []string
-	rows, err := db.QueryContext(ctx, "SELECT DISTINCT secret_ref, class, proves FROM exposures WHERE class <> 'expected'")
+	var asConsumer []string
+	rows, err := db.QueryContext(ctx, "SELECT DISTINCT secret_ref, class, proves, reasons FROM exposures WHERE class <> 'expected'")
 	require.NoError(t, err)
 	for rows.Next() {
-		var ref, class string
+		var ref, class, reasons string
 		var proves bool
-		require.NoError(t, rows.Scan(&ref, &class, &proves))
+		require.NoError(t, rows.Scan(&ref, &class, &proves, &reasons))
+		if strings.Contains(reasons, "consumer identity possibly used by the intruder") {
+			asConsumer = append(asConsumer, ref)
+		}
 		switch {
 		case class == "attempt":
 			attempts = append(attempts, ref)
@@ -133,16 +154,22 @@ func checkTruth(t *testing.T, incidentDir string) {
 	rows.Close()
 	require.ElementsMatch(t, tr.SecretsRead, proven)
 	require.ElementsMatch(t, tr.FailedReads, attempts)
+	require.ElementsMatch(t, tr.ReadAsConsumer, dedupe(asConsumer))
 
 	var derived, revokedButWorked []string
+	possibleFindings := map[string][]string{}
 	require.NoError(t, correlate.Findings(ctx, db, correlate.FindingFilter{MinSeverity: "medium"}, func(f *correlate.Finding) error {
 		switch f.Rule {
-		case "derived-credential@1":
+		case rule("derived-credential"):
 			derived = append(derived, *f.Credential)
-		case "use-after-revocation@1":
+		case rule("use-after-revocation"):
 			if f.Severity == "high" {
 				revokedButWorked = append(revokedButWorked, *f.Credential)
 			}
+		case rule("novel-use-possible-exposure"):
+			require.Equal(t, "medium", f.Severity)
+			possibleFindings[*f.Credential] = append(possibleFindings[*f.Credential], *f.SrcIP)
+			return nil // the owner's new address, for the examiner to dismiss
 		}
 		if f.SrcIP != nil {
 			require.NotContains(t, tr.BenignNewIPs, *f.SrcIP, "a benign new address in finding %s", f.Summary)
@@ -150,6 +177,7 @@ func checkTruth(t *testing.T, incidentDir string) {
 		return nil
 	}))
 	require.ElementsMatch(t, tr.Derived, derived)
+	require.Equal(t, possible, possibleFindings, "one possible-misuse finding per possibly misused credential, naming its first new address")
 	var worked []string
 	for _, r := range tr.Revocations {
 		if r.WorkedAfterward {
@@ -159,11 +187,24 @@ func checkTruth(t *testing.T, incidentDir string) {
 	require.ElementsMatch(t, worked, revokedButWorked)
 }
 
+// rule is a rule's name as its findings give it, with its current version.
+func rule(name string) string {
+	for _, r := range correlate.Rules {
+		if r.Name == name {
+			return r.Name + "@" + r.Version
+		}
+	}
+	panic("no rule " + name)
+}
+
 // keyed turns the truth's sha256 handles, which do not depend on a case, into the case's keyed
 // handles of the same values.
 func (tr *truth) keyed(k *normalize.HandleKey) {
 	for i := range tr.Misused {
 		tr.Misused[i].Credential = k.Keyed(tr.Misused[i].Credential)
+	}
+	for i := range tr.PossiblyMisused {
+		tr.PossiblyMisused[i].Credential = k.Keyed(tr.PossiblyMisused[i].Credential)
 	}
 	for i := range tr.Revocations {
 		tr.Revocations[i].Credential = k.Keyed(tr.Revocations[i].Credential)

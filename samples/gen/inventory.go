@@ -25,6 +25,8 @@ func inventory() []inventoryRow {
 	carol := cred{"raw:" + carolGitHubPAT, "carol@datalab.example", "github-pat", "repo,read:org", "source code; training data", "2026-03-04T09:40:00Z", "GH_TOKEN"}
 	gcp := cred{"gcp-key:" + gcpKeyName(gcpKey1), "carol@datalab.example", "gcp-service-account-key", "storage.objectViewer", "face images", "", "GCP_SA_KEY"}
 	dave := cred{"raw:" + daveHubToken, "dave@datalab.example", "hub-token", "read", "", "", "HF_TOKEN"}
+	frank := cred{"raw:" + frankHubToken, "frank@datalab.example", "hub-token", "read", "", "", "HF_TOKEN"}
+	grace := cred{"raw:" + graceGitHubPAT, "grace@datalab.example", "github-pat", "repo", "training data", "", "GH_TOKEN"}
 	davePw := cred{"raw:" + daveDBPassword, "dave@datalab.example", "database-password", "notebook db", "user notes", "", "DB_PASSWORD"}
 
 	var rows []inventoryRow
@@ -47,6 +49,8 @@ func inventory() []inventoryRow {
 	add("acme", "ingest", []string{"aws-sm:hub/spaces/acme/ingest"}, bob)
 	add("datalab", "vision", nil, carol, gcp)
 	add("datalab", "notebook", nil, dave, davePw)
+	add("datalab", "translate", nil, frank)
+	add("datalab", "atlas", nil, grace)
 	return rows
 }
 

@@ -64,6 +64,8 @@ func k8sAudit() []string {
 			launcher(at(day, 6, 9, 58), "spaces-acme", "ingest"),
 			launcher(at(day, 6, 10, 1), "spaces-datalab", "vision"),
 			launcher(at(day, 6, 10, 4), "spaces-datalab", "notebook"),
+			launcher(at(day, 6, 10, 7), "spaces-datalab", "translate"),
+			launcher(at(day, 6, 10, 10), "spaces-datalab", "atlas"),
 		)
 	}
 	rs = append(rs,
@@ -71,6 +73,7 @@ func k8sAudit() []string {
 		k8sRequest{at(3, 2, 20, 40), "get", "spaces-datalab", "notebook", "system:serviceaccount:spaces-build:builder", builderJTI, attackerIP1, "kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819", 403},
 		launcher(at(3, 6, 9, 55), "spaces-acme", "chatbot"),
 		launcher(at(3, 6, 9, 58), "spaces-acme", "ingest"),
+		launcher(at(3, 6, 10, 7), "spaces-datalab", "translate"),
 	)
 	sortBy(rs, func(r k8sRequest) time.Time { return r.t })
 	var out []string

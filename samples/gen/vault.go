@@ -58,7 +58,7 @@ func vaultLog() []string {
 	}
 	var es []vaultEntry
 	for day := 1; day <= 2; day++ {
-		for i, s := range []string{"acme/chatbot", "acme/ingest", "datalab/vision", "datalab/notebook"} {
+		for i, s := range []string{"acme/chatbot", "acme/ingest", "datalab/vision", "datalab/notebook", "datalab/translate", "datalab/atlas"} {
 			es = append(es, runtime(at(day, 6, 10, i*7), s))
 		}
 	}
@@ -69,9 +69,12 @@ func vaultLog() []string {
 		vaultEntry{at(3, 2, 10, 0), "read", "spaces/data/datalab/vision", "spaces-builder", builderVaultHMAC, attackerIP1, ""},
 		vaultEntry{at(3, 2, 10, 30), "read", "spaces/data/datalab/notebook", "spaces-builder", builderVaultHMAC, attackerIP1,
 			"1 error occurred:\n\t* permission denied\n\n"},
-		// The chatbot and ingest Spaces restart in the morning; notebook and vision do not.
+		// With the runtime's stolen token, from the address that uses bob's key: a consumer's read.
+		vaultEntry{at(3, 3, 40, 0), "read", "spaces/data/datalab/atlas", "spaces-runtime", runtimeVaultHMAC, attackerIP2, ""},
+		// The chatbot, ingest and translate Spaces restart in the morning; the others do not.
 		runtime(at(3, 6, 10, 0), "acme/chatbot"),
 		runtime(at(3, 6, 10, 7), "acme/ingest"),
+		runtime(at(3, 6, 10, 14), "datalab/translate"),
 	)
 	var out []string
 	sortBy(es, func(e vaultEntry) time.Time { return e.t })

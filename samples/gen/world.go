@@ -5,7 +5,13 @@ import "time"
 // The incident, as a story. The platform, hub.example, hosts "Spaces" (apps) whose owners store
 // secrets (hub tokens, AWS keys, GitHub tokens, GCP keys, passwords) that the platform keeps in
 // Vault and mounts as Kubernetes secrets. On 2026-03-03 an intruder holding a leaked builder
-// token reads a subset of those secrets and uses some of the credentials inside them.
+// token reads a subset of those secrets and uses some of the credentials inside them. With the
+// Space runtime's Vault token, stolen too, it reads one more secret as that consumer would.
+//
+// Three traps for the correlator: alice works from a second address the night the window opens,
+// before her token is exposed, and again after; frank's secret is only read by its consumers in
+// the window and he then travels; the runtime's read from one of the intruder's addresses looks
+// like a consumer's routine read.
 //
 // Every value here is invented; tokens have the shape of real ones so that redaction and
 // matching are exercised, but grant nothing.
@@ -31,7 +37,12 @@ const (
 	bobCI       = "192.0.2.10"    // bob's CI runner
 	carolIP     = "192.0.2.20"
 	daveHome    = "198.51.100.40"
-	daveTravel  = "192.0.2.150" // dave abroad: a new IP, no exposure
+	daveTravel  = "192.0.2.150"   // dave abroad: a new IP, no exposure
+	aliceHome   = "198.51.100.12" // alice's second usual address, first seen inside the window
+	frankHome   = "198.51.100.50"
+	frankTravel = "192.0.2.170" // frank abroad, after the runtime's routine read of his secret
+	graceIP     = "192.0.2.40"
+	attackerIP4 = "203.0.113.9" // uses grace's token, read with the runtime's stolen Vault token
 	vpsUA       = "python-requests/2.31.0"
 	botoUA      = "Boto3/1.34.51 md/Botocore#1.34.51 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.11.8"
 	curlUA      = "curl/8.5.0"
@@ -47,11 +58,13 @@ const (
 	attackerTempKey = "ASIAHUBEXAMPLETEMP01"                             // minted with bob's key by the attacker
 	bobCITempKey    = "ASIAHUBEXAMPLECI0001"                             // minted with bob's key by his CI, before the breach
 	daveHubToken    = "hf_dAvEnOtEbOoKtOkEnZxCvBnMaSdFgHjKlQw02"
+	frankHubToken   = "hf_fRaNkTrAnSlAtEtOkEnPoIuYtReWqLkJhGf03" // datalab/translate HF_TOKEN, only read by its consumers
 )
 
 // More credentials of the story.
 const (
 	carolGitHubPAT = "ghp_cArOlViSiOnPaT0123456789abcdefghIJKL" // datalab/vision GH_TOKEN
+	graceGitHubPAT = "ghp_gRaCeAtLaSpAt0123456789abcdefghMNOP"  // datalab/atlas GH_TOKEN
 	daveDBPassword = "n0tebook-DB-pa55word-2026"                // datalab/notebook DB_PASSWORD
 	gcpProject     = "datalab-prod"
 	gcpSA          = "vision-ingest@datalab-prod.iam.gserviceaccount.com"
@@ -61,7 +74,7 @@ const (
 
 	// Infrastructure credentials the intruder holds at the start: a leaked builder token.
 	builderVaultHMAC = "hmac-sha256:5e0fb0d1e2f3b0f1a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4"
-	runtimeVaultHMAC = "hmac-sha256:7a1d0e1f2a3b8b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c"
+	runtimeVaultHMAC = "hmac-sha256:7a1d0e1f2a3b8b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c" // also stolen
 	builderJTI       = "JTI=6c1f2a3b-4d5e-4f60-8a71-b2c3d4e5f601"
 	launcherJTI      = "JTI=9e8d7c6b-5a49-4382-b716-0f1e2d3c4b5a"
 	ghUA             = "git/2.43.0"

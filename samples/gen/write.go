@@ -13,6 +13,8 @@ import (
 
 // write writes the incident's logs under dir/logs.
 func write(dir string, noise int, seed int64) error {
+	// The records' ids count from the start on every call, so that each writes the same bytes.
+	ctSeq, vaultSeq, k8sSeq, hubSeq, ghSeq, gcpSeq = 0, 0, 0, 0, 0, 0
 	ctBase, ctWindow := cloudTrailDays()
 	ctBaseFile, err := cloudTrailFile(ctBase)
 	if err != nil {

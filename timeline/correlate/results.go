@@ -146,8 +146,8 @@ type CredentialStatus struct {
 	Derived       []string `json:"derived"`
 }
 
-// Credentials calls fn for each inventory credential's summary: misused first, then exposed,
-// possibly exposed and not exposed, each by credential.
+// Credentials calls fn for each inventory credential's summary, in the order of Statuses (misused
+// first), each by credential. A non-empty status selects one.
 func Credentials(ctx context.Context, db *sql.DB, status string, fn func(*CredentialStatus) error) error {
 	q := `SELECT credential, display, owner, secret_refs, status, first_exposure, first_misuse, last_misuse,
 		misuse_count, novel_ips, revoked_at, derived FROM credential_summary`
@@ -156,7 +156,11 @@ func Credentials(ctx context.Context, db *sql.DB, status string, fn func(*Creden
 		q += " WHERE status = ?"
 		args = append(args, status)
 	}
-	q += ` ORDER BY CASE status WHEN 'misused' THEN 0 WHEN 'exposed' THEN 1 WHEN 'possibly-exposed' THEN 2 ELSE 3 END, credential`
+	order := " ORDER BY CASE status"
+	for i, s := range Statuses {
+		order += fmt.Sprintf(" WHEN '%s' THEN %d", s, i)
+	}
+	q += order + fmt.Sprintf(" ELSE %d END, credential", len(Statuses))
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err

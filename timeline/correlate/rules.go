@@ -15,15 +15,27 @@ var ruleFiles embed.FS
 // Rules are the correlator's rules and their versions; a finding names the version that made it.
 // Bump a rule's version whenever its SQL changes what it concludes.
 var Rules = []struct{ Name, Version, About string }{
-	{"suspicious-secret-read", "1", "a read of an inventory secret by an indicator, a first-time reader or a principal absent before the window"},
-	{"exposed-credential-used-novel", "1", "an exposed credential presented from a new address or client, or by an indicator"},
+	{"suspicious-secret-read", "2", "a read of an inventory secret by an indicator, a first-time reader or a principal absent before the window, or by a consumer identity the intruder used"},
+	{"exposed-credential-used-novel", "2", "an exposed credential misused: presented from an address or client not its owner's after a proven exposure, or in a way tied to the intrusion"},
+	{"novel-use-possible-exposure", "1", "a possibly exposed credential presented in a new way that nothing ties to the intrusion: possible misuse"},
 	{"use-after-revocation", "1", "a credential presented after its revocation"},
 	{"exposed-credential-not-revoked", "1", "an exposed credential with no revocation recorded"},
-	{"derived-credential", "1", "a credential issued with an exposed credential"},
-	{"ip-pivot", "1", "another credential presented from an address that misused an exposed one"},
+	{"derived-credential", "2", "a credential issued with an exposed credential"},
+	{"ip-pivot", "2", "another credential presented from an address that misused an exposed one"},
 	{"coverage-gap", "1", "a source silent for longer than the threshold inside the window"},
 	{"duplicate-records", "1", "records stored under two evidence files, counted and cited once"},
 }
+
+// Statuses are the credential statuses, in precedence order: a credential has the first that
+// applies.
+var Statuses = []string{"misused", "exposed", "possibly-misused", "possibly-exposed", "not-exposed"}
+
+// The exposure round: these rule files, in order, run again while the last statement of the last
+// one (04_links.sql's consumer rule) turns reads suspicious.
+const (
+	roundFirst = "rules/02_exposed.sql"
+	roundLast  = "rules/04_links.sql"
+)
 
 // ruleNames are the rule files in the order they run.
 func ruleNames() []string {

@@ -82,6 +82,7 @@ CREATE UNIQUE INDEX temp.readers_principal ON readers(principal_sid);
 -- (SQLite does not reorder them).
 CREATE TEMP TABLE read_facts AS
 SELECT m.event_rowid, e.eid, m.secret_ref, m.read_ref, m.listing, e.time_ns, e.outcome_sid,
+       e.principal_sid, e.src_ip_sid, e.user_agent_sid, e.credential_sid,
        sp.value AS principal, si.value AS src_ip, so.value AS outcome,
        (e.time_ns >= p.window_start_ns AND e.time_ns < p.window_end_ns) AS in_window,
        (SELECT group_concat(DISTINCT c.type || ' ' || c.value || CASE WHEN c.note <> '' THEN ' (' || c.note || ')' ELSE '' END)
@@ -138,8 +139,9 @@ FROM (
   FROM read_facts f
 ) f;
 CREATE INDEX temp.read_classes_secret ON read_classes(secret_ref);
+CREATE INDEX temp.read_classes_credential ON read_classes(credential_sid);
+CREATE INDEX temp.read_classes_principal ON read_classes(principal_sid, src_ip_sid);
 
-INSERT INTO exposures(event_id, time, secret_ref, read_ref, principal, src_ip, outcome, in_window, class, proves, reasons)
-SELECT lower(hex(eid)), time_text(time_ns), secret_ref, read_ref, principal, src_ip, outcome, in_window, class, proves, reasons
-FROM read_classes
-ORDER BY time_ns, eid, secret_ref;
+-- The classes can still change: a consumer's read turns suspicious when the intrusion is found to
+-- have acted as that consumer (rule 04_links.sql, which runs the exposure rules again until no
+-- read changes). The exposures table is written once they are final (05_findings.sql).

@@ -1,20 +1,28 @@
 -- Exposed credentials: the credentials of secrets with a suspicious successful read in the window
 -- are proven exposed from the first such read; those of secrets with any read in the window that
--- did not fail (its outcome may be unlogged) are possibly exposed from the first one. A credential's first exposure is the one that
--- gives it its status: the first proving read, else the first read in the window.
-
+-- did not fail (its outcome may be unlogged) are possibly exposed from the first one. A
+-- credential's first exposure is the one that gives it its status: the first proving read, else
+-- the first read in the window.
+--
+-- This file, 03_uses.sql and 04_links.sql are one round: when 04_links.sql turns a consumer's read
+-- suspicious, the round runs again on the new classes (correlate.go).
+--
+-- cutoff_ns ends the credential's baseline (03_uses.sql): the window's start, or its first
+-- suspicious read (of any of its secrets, refused ones aside) when that is earlier.
 CREATE TEMP TABLE exposed AS
 SELECT credential, proven_ns, possible_ns, coalesce(proven_ns, possible_ns) AS exposed_ns,
        CASE WHEN proven_ns IS NOT NULL THEN time_text(proven_ns) END AS proven_at,
        time_text(possible_ns) AS possible_at,
-       time_text(coalesce(proven_ns, possible_ns)) AS exposed_at
+       time_text(coalesce(proven_ns, possible_ns)) AS exposed_at,
+       min(coalesce(suspicious_ns, window_start_ns), window_start_ns) AS cutoff_ns
 FROM (
   SELECT i.credential,
          min(CASE WHEN x.proves THEN x.time_ns END) AS proven_ns,
-         min(CASE WHEN x.outcome_sid <> 13 AND x.in_window THEN x.time_ns END) AS possible_ns
+         min(CASE WHEN x.outcome_sid <> 13 AND x.in_window THEN x.time_ns END) AS possible_ns,
+         min(CASE WHEN x.class = 'suspicious' AND x.outcome_sid <> 13 THEN x.time_ns END) AS suspicious_ns
   FROM inventory i JOIN read_classes x ON x.secret_ref = i.secret_ref
   GROUP BY i.credential
-)
+), params
 WHERE possible_ns IS NOT NULL;
 CREATE UNIQUE INDEX temp.exposed_credential ON exposed(credential);
 

@@ -1,6 +1,33 @@
 -- Findings: one row per thing an investigator must look at, citing the events that show it.
 -- Every finding's id is derived from its rule and its subject, so a re-run gives the same ids.
 
+-- The classes of the reads are final now (04_links.sql): the exposures, then the uses.
+INSERT INTO exposures(event_id, time, secret_ref, read_ref, principal, src_ip, outcome, in_window, class, proves, reasons)
+SELECT lower(hex(eid)), time_text(time_ns), secret_ref, read_ref, principal, src_ip, outcome, in_window, class, proves, reasons
+FROM read_classes
+ORDER BY time_ns, eid, secret_ref;
+
+INSERT INTO credential_uses(credential, handle, via, event_id, time, source, action, outcome, principal, src_ip,
+                            user_agent, novel, after_revocation, reasons)
+SELECT credential, handle, via, event_id, time, source, action, outcome, principal, src_ip, user_agent,
+       kind IS NOT NULL AS novel, after_revocation,
+       (SELECT json_group_array(reason) FROM (
+          SELECT 'address ' || f.src_ip || ' not seen with this credential before its exposure' AS reason WHERE f.new_ip AND f.ip_seen IS NULL AND NOT f.no_baseline
+          UNION ALL SELECT 'address ' || f.src_ip || ' seen with this credential only inside the window before its exposure, and tied to the intrusion' WHERE f.new_ip AND f.ip_seen IS NOT NULL
+          UNION ALL SELECT 'no use of this credential before its exposure: every address is new' WHERE f.new_ip AND f.no_baseline
+          UNION ALL SELECT 'user agent not seen with this credential before its exposure' WHERE f.new_ua AND NOT f.new_ip AND f.ua_seen IS NULL
+          UNION ALL SELECT 'user agent seen with this credential only inside the window before its exposure, and tied to the intrusion' WHERE f.new_ua AND NOT f.new_ip AND f.ua_seen IS NOT NULL
+          UNION ALL SELECT 'matches indicator ' || f.ioc WHERE f.ioc IS NOT NULL
+          UNION ALL SELECT 'misuse: after a proven exposure' WHERE f.kind = 'misuse' AND f.proven
+          UNION ALL SELECT 'misuse: tied to the intrusion: ' || f.link WHERE f.kind = 'misuse' AND NOT f.proven
+          UNION ALL SELECT 'possible misuse: the credential is only possibly exposed and nothing ties this use to the intrusion' WHERE f.kind = 'possible'
+          UNION ALL SELECT 'derived from ' || f.via WHERE f.via IS NOT NULL
+          UNION ALL SELECT 'after the credential was revoked at ' || f.revoked_at WHERE f.after_revocation
+          UNION ALL SELECT 'after the credential it derives from was revoked at ' || f.revoked_at WHERE f.after_parent_revocation
+       )) AS reasons
+FROM uses f
+ORDER BY credential, time_ns, eid, handle;
+
 -- What each inventory credential is, for the findings' owner and secret columns.
 CREATE TEMP TABLE cred_info AS
 SELECT credential, min(display) AS display, min(owner) AS owner,
@@ -40,33 +67,75 @@ SELECT substr(sha256_hex('suspicious-secret-read|' || g.event_id), 1, 32),
 FROM (SELECT event_id, count(*) AS n, min(secret_ref) AS first_secret FROM exposures WHERE class = 'suspicious' GROUP BY event_id) g
 JOIN exposures x ON x.event_id = g.event_id AND x.secret_ref = g.first_secret;
 
--- exposed-credential-used-novel: an exposed credential (or one derived from it) presented from
--- an address or client not seen with it before, or matching an indicator. Uses that went through
--- are misuse (critical when the exposure is proven, high when possible); when every such use was
--- refused, the finding reports attempts (medium).
+-- exposed-credential-used-novel: misuse (04_links.sql) of an exposed credential (or one derived
+-- from it): a use from an address or client not the owner's, or matching an indicator, after a
+-- proven exposure or tied to the intrusion. Uses that went through are misuse (critical when the
+-- exposure is proven, high when possible and the uses are tied to the intrusion); when every
+-- such use was refused, the finding reports attempts (medium).
 INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
 SELECT substr(sha256_hex('exposed-credential-used-novel|' || u.credential), 1, 32),
        (SELECT rule FROM rule_version WHERE name = 'exposed-credential-used-novel'),
        CASE WHEN sum(u.outcome <> 'failure') = 0 THEN 'medium' WHEN x.proven_at IS NOT NULL THEN 'critical' ELSE 'high' END,
        min(u.time),
-       ci.display || coalesce(' (' || ci.owner || ')', '') || ', exposed by the read of ' || fe.secret_ref || ' at ' || substr(fe.time, 1, 19) || 'Z' ||
+       ci.display || coalesce(' (' || ci.owner || ')', '') ||
+         CASE WHEN x.proven_at IS NOT NULL THEN ', exposed by the read of ' ELSE ', possibly exposed by the read of ' END ||
+         fe.secret_ref || ' at ' || substr(fe.time, 1, 19) || 'Z' ||
          ', was presented in a new way ' || count(*) || ' time(s) between ' || substr(min(u.time), 1, 19) || 'Z' || ' and ' || substr(max(u.time), 1, 19) || 'Z' ||
          ' (' || sum(u.outcome <> 'failure') || ' went through, ' || sum(u.outcome = 'failure') || ' refused)' ||
-         coalesce(', from ' || (SELECT group_concat(ip, ', ') FROM (SELECT DISTINCT src_ip AS ip FROM credential_uses
-                                   WHERE credential = u.credential AND novel AND src_ip IS NOT NULL ORDER BY src_ip)), '') ||
+         coalesce(', from ' || (SELECT group_concat(ip, ', ') FROM (SELECT DISTINCT src_ip AS ip FROM uses
+                                   WHERE credential = u.credential AND kind = 'misuse' AND src_ip IS NOT NULL ORDER BY src_ip)), '') ||
+         CASE WHEN x.proven_at IS NULL THEN ', each tied to the intrusion' ELSE '' END ||
          CASE WHEN count(*) > 500 THEN '; cites the first 500 of ' || count(*) || ' uses' ELSE '' END,
        u.credential, fe.secret_ref, ci.owner,
-       (SELECT src_ip FROM credential_uses WHERE credential = u.credential AND novel ORDER BY time, event_id LIMIT 1),
+       (SELECT src_ip FROM uses WHERE credential = u.credential AND kind = 'misuse' ORDER BY time_ns, eid LIMIT 1),
        (SELECT json_group_array(id) FROM (
           SELECT fe.event_id AS id, fe.time AS t
-          UNION SELECT event_id, time FROM (SELECT event_id, time FROM credential_uses
-                                             WHERE credential = u.credential AND novel ORDER BY time, event_id LIMIT 500)
+          UNION SELECT event_id, time FROM (SELECT event_id, time FROM uses
+                                             WHERE credential = u.credential AND kind = 'misuse' ORDER BY time_ns, eid LIMIT 500)
           ORDER BY t, id))
-FROM credential_uses u
+FROM uses u
 JOIN exposed x ON x.credential = u.credential
 JOIN cred_info ci ON ci.credential = u.credential
 JOIN first_exposure fe ON fe.credential = u.credential
-WHERE u.novel
+WHERE u.kind = 'misuse'
+GROUP BY u.credential;
+
+-- novel-use-possible-exposure: possible misuse (04_links.sql) of a credential only possibly
+-- exposed, whose new uses nothing ties to the intrusion. Medium, for the examiner to promote or
+-- dismiss: it cites the reads that made the credential possibly exposed (at most 500) and the
+-- uses (at most 500), and never counts as misuse.
+INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
+SELECT substr(sha256_hex('novel-use-possible-exposure|' || u.credential), 1, 32),
+       (SELECT rule FROM rule_version WHERE name = 'novel-use-possible-exposure'),
+       'medium',
+       min(u.time),
+       ci.display || coalesce(' (' || ci.owner || ')', '') || ', possibly exposed by ' || r.n ||
+         ' read(s) in the window by declared consumers or past readers only (the first of ' || fe.secret_ref ||
+         coalesce(' by ' || fr.principal, '') || ' at ' || substr(fe.time, 1, 19) || 'Z' ||
+         '), was presented in a new way ' || count(*) || ' time(s) between ' || substr(min(u.time), 1, 19) || 'Z' || ' and ' || substr(max(u.time), 1, 19) || 'Z' ||
+         ' (' || sum(u.outcome <> 'failure') || ' went through, ' || sum(u.outcome = 'failure') || ' refused)' ||
+         coalesce(', from ' || (SELECT group_concat(ip, ', ') FROM (SELECT DISTINCT src_ip AS ip FROM uses
+                                   WHERE credential = u.credential AND kind = 'possible' AND src_ip IS NOT NULL ORDER BY src_ip)), '') ||
+         ': nothing ties these uses to the intrusion (a travelling owner, a moved runner?); possible misuse, not counted as misuse' ||
+         CASE WHEN count(*) > 500 OR r.n > 500 THEN '; cites the first 500 of ' || r.n || ' reads and of ' || count(*) || ' uses' ELSE '' END,
+       u.credential, fe.secret_ref, ci.owner,
+       (SELECT src_ip FROM uses WHERE credential = u.credential AND kind = 'possible' ORDER BY time_ns, eid LIMIT 1),
+       (SELECT json_group_array(id) FROM (
+          SELECT id, t FROM (SELECT DISTINCT e.event_id AS id, e.time AS t FROM inventory i
+                               JOIN exposures e ON e.secret_ref = i.secret_ref
+                              WHERE i.credential = u.credential AND e.in_window AND e.outcome <> 'failure'
+                              ORDER BY e.time, e.event_id LIMIT 500)
+          UNION SELECT event_id, time FROM (SELECT event_id, time FROM uses
+                                             WHERE credential = u.credential AND kind = 'possible' ORDER BY time_ns, eid LIMIT 500)
+          ORDER BY t, id))
+FROM uses u
+JOIN exposed x ON x.credential = u.credential
+JOIN cred_info ci ON ci.credential = u.credential
+JOIN first_exposure fe ON fe.credential = u.credential
+JOIN exposures fr ON fr.event_id = fe.event_id AND fr.secret_ref = fe.secret_ref
+CROSS JOIN (SELECT count(DISTINCT e.event_id) AS n, i.credential FROM inventory i JOIN exposures e ON e.secret_ref = i.secret_ref
+             WHERE e.in_window AND e.outcome <> 'failure' GROUP BY i.credential) r ON r.credential = u.credential
+WHERE u.kind = 'possible' AND x.proven_at IS NULL
 GROUP BY u.credential;
 
 -- use-after-revocation: presented after it was revoked. A use that succeeded means revocation did
@@ -111,18 +180,19 @@ JOIN first_exposure fe ON fe.credential = x.credential
 LEFT JOIN revocation r ON r.credential = x.credential
 WHERE r.revoked_at IS NULL;
 
--- derived-credential: a credential minted with an exposed one. High when it was then used in a
--- new way, or minted in a new way and used after the credential it derives from was revoked;
--- medium when minted in a new way (address, client, indicator); low when minted and used only in
--- the usual ways (a routine rotation looks like this).
+-- derived-credential: a credential minted with an exposed one. High when it was then misused
+-- (04_links.sql), or minted in a new way and used after the credential it derives from was
+-- revoked; medium when minted or used in a new way (address, client, indicator) that is not
+-- misuse; low when minted and used only in the usual ways (a routine rotation looks like this).
 INSERT INTO findings(id, rule, severity, time, summary, credential, secret_ref, owner, src_ip, events)
 SELECT substr(sha256_hex('derived-credential|' || l.root || '|' || l.handle), 1, 32),
        (SELECT rule FROM rule_version WHERE name = 'derived-credential'),
-       CASE WHEN EXISTS (SELECT 1 FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root
-                           AND u.outcome <> 'failure' AND u.novel) THEN 'high'
+       CASE WHEN EXISTS (SELECT 1 FROM uses u WHERE u.handle = l.handle AND u.credential = l.root
+                           AND u.outcome <> 'failure' AND u.kind = 'misuse') THEN 'high'
             WHEN iu.novel AND EXISTS (SELECT 1 FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root
                            AND u.outcome <> 'failure' AND instr(u.reasons, 'it derives from was revoked') > 0) THEN 'high'
             WHEN iu.novel THEN 'medium'
+            WHEN EXISTS (SELECT 1 FROM uses u WHERE u.handle = l.handle AND u.credential = l.root AND u.kind IS NOT NULL) THEN 'medium'
             ELSE 'low' END,
        l.since,
        l.handle || ' was issued at ' || substr(l.since, 1, 19) || 'Z' || ' by a call made with ' || l.parent || coalesce(' by ' || sp.value, '') ||
@@ -154,15 +224,9 @@ WHERE l.depth > 0;
 -- ip-pivot: addresses seen misusing exposed credentials, followed to every other credential
 -- presented from them: credentials at risk by other routes. The addresses are those of novel uses
 -- (refused attempts included: an address trying stolen credentials is worth following) of
--- credentials whose exposure is proven, and of credentials derived from them. A possibly exposed
--- credential with a thin history makes every address look new; following all of those would
--- bury the intruder's addresses among the owners'.
-CREATE TEMP TABLE novel_ips AS
-SELECT DISTINCT s.id AS src_ip_sid, u.src_ip
-FROM credential_uses u JOIN exposed x ON x.credential = u.credential
-JOIN strings s ON s.value = u.src_ip
-WHERE u.novel AND u.src_ip IS NOT NULL AND x.proven_at IS NOT NULL;
-
+-- credentials whose exposure is proven, and of credentials derived from them (novel_ips,
+-- 04_links.sql). A possibly exposed credential with a thin history makes every address look new;
+-- following all of those would bury the intruder's addresses among the owners'.
 -- CROSS JOIN keeps the few addresses outside and finds their events by index, whatever the
 -- planner guesses of the temporary table's size (SQLite does not reorder a CROSS JOIN).
 CREATE TEMP TABLE pivot_events AS
