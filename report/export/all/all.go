@@ -9,12 +9,16 @@ import (
 	"github.com/breachline/breachline/report/csvout"
 	"github.com/breachline/breachline/report/export"
 	"github.com/breachline/breachline/report/jsonlout"
+	"github.com/breachline/breachline/report/timesketch"
+	"github.com/breachline/breachline/report/xlsx"
 )
 
 // Formats are the export formats, in the order --help lists them.
 var Formats = []export.Format{
+	xlsx.Format{},
 	csvout.Format{},
 	jsonlout.Format{},
+	timesketch.Format{},
 }
 
 // Lookup returns the format named name.
