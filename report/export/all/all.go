@@ -6,15 +6,19 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/breachline/breachline/report/arrowout"
 	"github.com/breachline/breachline/report/csvout"
 	"github.com/breachline/breachline/report/export"
 	"github.com/breachline/breachline/report/jsonlout"
+	"github.com/breachline/breachline/report/parquet"
 	"github.com/breachline/breachline/report/timesketch"
 	"github.com/breachline/breachline/report/xlsx"
 )
 
 // Formats are the export formats, in the order --help lists them.
 var Formats = []export.Format{
+	arrowout.Format{},
+	parquet.Format{},
 	xlsx.Format{},
 	csvout.Format{},
 	jsonlout.Format{},
