@@ -20,7 +20,8 @@ test:
 	$(GO) test $(GOFLAGS_) ./...
 
 # The whole chain on the bundled incident: ingest every log, import the secrets inventory and the
-# first responders' indicators, correlate over the incident window, print what was found.
+# first responders' indicators, correlate over the incident window, print what was found, and
+# write the workbook and the Parquet file of the timeline (each export prints its path).
 demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@mkdir -p out
@@ -32,6 +33,9 @@ demo: build
 	$(BIN) timeline --case $(DEMO_DB) --since 2026-03-03 --limit 15
 	$(BIN) findings --case $(DEMO_DB) --min-severity medium
 	$(BIN) credentials --case $(DEMO_DB)
+	@rm -f out/timeline.xlsx out/events.parquet
+	$(BIN) export --case $(DEMO_DB) --examiner demo -q --to xlsx --out out/timeline.xlsx
+	$(BIN) export --case $(DEMO_DB) --examiner demo -q --to parquet --out out/events.parquet
 
 # Benchmarks: each ingester alone, end to end into SQLite, and the correlator over 10 million
 # events (BREACHLINE_BENCH_EVENTS and BREACHLINE_BENCH_CREDENTIALS change its size; building that

@@ -8,7 +8,8 @@
 #     same file. The log is the shared corpus's real Apache sample repeated to M lines when the
 #     corpus is there (../shared/corpus or BREACHLINE_CORPUS), else a generated one.
 #
-# Each prints both times, the ratio, breachline's peak RSS and the case's size.
+# Each prints both times, the ratio, breachline's peak RSS and the case's size. Then every export
+# format over the access-log case, beside timeline --format jsonl of the same rows.
 #
 #   scripts/bench-cli.sh [N] [FILES] [M]      (default 300000 events in 6 files, 1000000 lines)
 set -euo pipefail
@@ -67,3 +68,19 @@ awk -v m="$m" -v bl="$bla_s" -v ln="$ln_s" -v kb="$bla_kb" -v size="$asize" -v l
 	if (ln > 0) printf "ratio                %8.2f (breachline / lnav; goal >= 1.3)\n", ln / bl
 	printf "case file            %8.2f x the log (%d bytes per line; goal <= 1.2x)\n", size / logb, size / m
 }'
+
+# 3. Exports of the access-log case (M events): each format as the user runs it, beside the
+#    timeline's own JSON lines (the same rows read from the case, written by the plainest writer).
+#    The format packages' benchmarks (make bench) give the ratios against each library alone.
+echo "== export: the $m-event access-log case"
+/usr/bin/time -f "%e %M" -o "$work/tl.time" bin/breachline timeline -q --case "$work/access.db" --format jsonl >/dev/null
+read -r tl_s tl_kb < "$work/tl.time"
+printf "%-22s %8.2f s  peak RSS %4d MB\n" "timeline --format jsonl" "$tl_s" $((tl_kb / 1024))
+for to in jsonl csv arrow parquet xlsx timesketch; do
+	if ! bin/breachline export --help | grep -q "^  $to "; then continue; fi
+	/usr/bin/time -f "%e %M" -o "$work/ex.time" bin/breachline export -q --case "$work/access.db" --to "$to" --out "$work/out.$to" >/dev/null
+	read -r ex_s ex_kb < "$work/ex.time"
+	awk -v to="$to" -v s="$ex_s" -v kb="$ex_kb" -v tl="$tl_s" -v m="$m" -v size="$(stat -c %s "$work/out.$to")" 'BEGIN {
+		printf "export --to %-10s %8.2f s  %9.0f rows/s  peak RSS %4d MB  %5.2fx timeline jsonl  %6.1f MB\n", to, s, m / s, kb / 1024, s / tl, size / 1e6
+	}'
+done
