@@ -26,7 +26,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.3.0" }
+func (Ingester) Version() string { return "1.4.0" }
 
 // detectLines is how many of the first non-blank lines Detect reads.
 const detectLines = 4

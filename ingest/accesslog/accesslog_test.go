@@ -34,7 +34,7 @@ func TestDetect(t *testing.T) {
 	require.NoError(t, err)
 	for _, path := range files {
 		name := filepath.Base(path)
-		if strings.HasSuffix(name, ".golden.jsonl") || name == "bad.log" || name == "assume-tz" || name == "logformat" {
+		if strings.HasSuffix(name, ".golden.jsonl") || name == "bad.log" || name == "assume-tz" || name == "logformat" || name == "fuzz" {
 			continue
 		}
 		require.True(t, ingesttest.Detects(t, New(), path), name)

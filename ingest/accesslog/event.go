@@ -23,9 +23,12 @@ const (
 	// attrUnescapedQuotes says the request held quotes the server did not escape: its end was
 	// found from the line's structure (line.go, unescapedRequest).
 	attrUnescapedQuotes = "unescaped_quotes"
-	attrForwardedFor    = "forwarded_for" // "(addresses)" after the client
-	attrPreRequest      = "pre_request"   // a quoted word before the request
-	attrExtra           = "extra"
+	// attrUnescapedQuotesIn lists the fields that held them: request, referrer, user_agent (or
+	// a --log-format field's attribute name).
+	attrUnescapedQuotesIn = "unescaped_quotes_in"
+	attrForwardedFor      = "forwarded_for" // "(addresses)" after the client
+	attrPreRequest        = "pre_request"   // a quoted word before the request
+	attrExtra             = "extra"
 )
 
 // principalType says what kind of name the principal is: the user name of HTTP authentication,
@@ -70,9 +73,7 @@ func (p *parser) toEvent(ev *normalize.Event, assume *time.Location) (reason str
 			// The query is kept as logged: the core replaces its credentials by handles and marks
 			// attrs.query redacted. The first handle is the credential the request presented.
 			ev.SetAttr(attrQuery, query)
-			if _, handles := p.key.Redact(query); len(handles) > 0 {
-				ev.Credential = handles[0]
-			}
+			ev.Credential = normalize.QueryCredential(p.key, query)
 		}
 		if r.protocol != "" {
 			ev.SetAttr(attrProtocol, boxProtocol(r.protocol))
@@ -80,8 +81,9 @@ func (p *parser) toEvent(ev *normalize.Event, assume *time.Location) (reason str
 	} else if f.request != "-" {
 		ev.SetAttr(attrRequest, f.request)
 	}
-	if f.unescapedQuotes {
+	if len(f.unescapedQuotes) > 0 {
 		ev.SetAttr(attrUnescapedQuotes, true)
+		ev.SetAttr(attrUnescapedQuotesIn, f.unescapedQuotes)
 	}
 	if f.forwardedFor != "-" {
 		ev.SetAttr(attrForwardedFor, f.forwardedFor)

@@ -25,9 +25,10 @@ type fields struct {
 	userAgent string
 	combined  bool // referrer and user agent are present
 	trailing  []string
-	// unescapedQuotes: the request held quotes the server did not escape, and its end was found
-	// from the line's structure.
-	unescapedQuotes bool
+	// unescapedQuotes lists the fields that held quotes the server did not escape, whose ends
+	// were found from the line's structure (attrs.unescaped_quotes_in): request, referrer,
+	// user_agent, or a --log-format field's attribute name.
+	unescapedQuotes []string
 	forwardedFor    string // a proxy's "(addresses)" after the client
 	preRequest      string // a quoted word before the request
 	// layout lists the extensions of the common grammar the line has, for the evidence notes.
@@ -75,6 +76,10 @@ type parser struct {
 	items []string
 	extra []extraAttr          // a --log-format's own fields, in format order
 	key   *normalize.HandleKey // the case's, for the handle of the credential a query presents
+	trail []trailEnd           // the line's known-trailing answers (quotes.go), reset per line
+	// plainTail: tail does not look for unescaped quotes in the referrer and user agent.
+	plainTail bool
+	quots     []int // the quote positions unescapedCombined reads
 }
 
 // parse splits one line into p.f. The grammar is the one Apache's common, combined,
@@ -99,7 +104,8 @@ func (p *parser) parse(s string) (reason string) {
 // split does the work of parse for a line that does not start with NULs.
 func (p *parser) split(s string) (reason string) {
 	f := &p.f
-	*f = fields{trailing: f.trailing[:0], layout: f.layout[:0]}
+	*f = fields{trailing: f.trailing[:0], layout: f.layout[:0], unescapedQuotes: f.unescapedQuotes[:0]}
+	p.trail = p.trail[:0]
 
 	// The fields before the timestamp: three (client ident user), or four with a vhost first;
 	// the extensions real servers add are read where only one reading is possible (preFields).
@@ -206,20 +212,53 @@ func (p *parser) split(s string) (reason string) {
 	}
 	if next < len(s) && s[next] != ' ' {
 		// The server did not escape a quote inside the request, as injection attempts make it
-		// write: find where the request ends from the line's structure.
-		return p.unescapedRequest(s, i, "text right after the closing quote of the request ("+quote(s[next:])+"): an unescaped quote inside it")
+		// write: find where the request ends from the line's structure, first with the
+		// referrer and user agent as they read plainly, then with quotes in them too.
+		reason = "text right after the closing quote of the request (" + quote(s[next:]) + "): an unescaped quote inside it"
+		p.plainTail = true
+		byRequest := p.unescapedRequest(s, i, reason)
+		p.plainTail = false
+		if byRequest == "" {
+			return ""
+		}
+		if both := p.unescapedRequest(s, i, reason); both == "" || byRequest == reason {
+			return both
+		}
+		return byRequest
 	}
 	f.request = req
 	if esc {
 		f.request = unescape(req)
 	}
-	if reason := p.tail(s, next); reason != "" {
-		if strings.IndexByte(s[next:], '"') >= 0 && p.unescapedRequest(s, i, reason) == "" {
-			return ""
-		}
+	// The plain reading, then the repairs in order of what they assume: quotes in the request
+	// alone (whose end the status and byte count pin down), then in the referrer or user agent.
+	p.plainTail = true
+	reason = p.tail(s, next)
+	if reason == "" || strings.IndexByte(s[next:], '"') < 0 {
+		p.plainTail = false
 		return reason
 	}
-	return ""
+	byRequest := p.unescapedRequest(s, i, reason)
+	p.plainTail = false
+	if byRequest == "" {
+		return ""
+	}
+	// unescapedRequest left f as the plain reading did; only the extra fields are appended.
+	f.trailing = f.trailing[:0]
+	byFields := p.tail(s, next)
+	if byFields == "" {
+		return ""
+	}
+	if p.unescapedRequest(s, i, reason) == "" {
+		return ""
+	}
+	switch {
+	case byRequest != reason:
+		return byRequest // the request's ends are ambiguous
+	case byFields != reason:
+		return byFields // the referrer's and user agent's are
+	}
+	return reason
 }
 
 // unescapedRequest parses the line whose quoted request starts at s[i] and holds quotes the
@@ -267,7 +306,8 @@ func (p *parser) unescapedRequest(s string, i int, reason string) string {
 	if strings.IndexByte(f.request, '\\') >= 0 {
 		f.request = unescape(f.request)
 	}
-	f.unescapedQuotes = true
+	// The request comes first in the line, and in the list.
+	f.unescapedQuotes = append([]string{attrRequest}, f.unescapedQuotes...)
 	return ""
 }
 
@@ -314,6 +354,23 @@ func (p *parser) tail(s string, i int) (reason string) {
 	}
 
 	// Whatever follows: "referrer" "user-agent" in the combined formats, then any extra fields.
+	// A referrer or user agent with quotes the server did not escape is read by the line's
+	// structure (quotes.go) when the plain reading fails.
+	reason = p.extras(s, i)
+	if reason == "" {
+		return ""
+	}
+	if j, ok := spaces(s, i); ok && s[j] == '"' && !p.plainTail {
+		return p.unescapedCombined(s, j, reason)
+	}
+	return reason
+}
+
+// extras reads the fields after the byte count from s[i]: "referrer" "user-agent" in the
+// combined formats, then any extra fields.
+func (p *parser) extras(s string, i int) (reason string) {
+	f := &p.f
+	var ok bool
 	p.items = p.items[:0]
 	firstTwoQuoted := 0
 	for k := 0; ; k++ {

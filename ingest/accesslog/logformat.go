@@ -176,7 +176,7 @@ func build(format string, raw []rawField) (*LogFormat, error) {
 var reserved = map[string]bool{
 	attrVhost: true, attrVhostPort: true, attrIdent: true, attrQuery: true, attrProtocol: true,
 	attrStatus: true, attrBytes: true, attrReferrer: true, attrRequest: true,
-	attrUnescapedQuotes: true, attrExtra: true, "source_host": true,
+	attrUnescapedQuotes: true, attrUnescapedQuotesIn: true, attrExtra: true, "source_host": true,
 }
 
 func attrStep(directive, attr string, integer bool) step {

@@ -25,62 +25,95 @@ func (p *parser) parseWith(lf *LogFormat, s string) (reason string) {
 }
 
 func (p *parser) walk(lf *LogFormat, s string) (reason string) {
-	f := &p.f
-	*f = fields{trailing: f.trailing[:0], ident: "-", user: "-", request: "-", status: "-", size: "-",
-		referrer: "-", userAgent: "-", combined: true}
-	p.extra = p.extra[:0]
+	p.begin()
 	i := 0
 	for k := range lf.steps {
-		st := &lf.steps[k]
-		if !strings.HasPrefix(s[i:], st.lit) {
-			return "expected " + strconv.Quote(st.lit) + " before " + st.directive + ", found " + quote(s[i:])
-		}
-		i += len(st.lit)
-		next := lf.tail
-		if k+1 < len(lf.steps) {
-			next = lf.steps[k+1].lit
-		}
-		var v string
-		if st.quoted {
-			if i >= len(s) || s[i] != '"' {
-				return "expected '\"' to open " + st.directive + ", found " + quote(s[i:])
+		var why string
+		if i, why = p.step(lf, s, k, i, -1); why != "" {
+			if strings.IndexByte(s, '"') >= 0 && lf.quotedSteps() > 0 {
+				return p.walkUnescaped(lf, s, why)
 			}
-			val, end, esc, ok := quoted(s, i)
-			if !ok {
-				return "unterminated quoted " + st.directive + ": no closing '\"' before the end of the line"
-			}
-			if end == len(s) && next != "" {
-				return "line ends after " + st.directive + ": expected " + strconv.Quote(next)
-			}
-			if !strings.HasPrefix(s[end:], next) || (k+1 == len(lf.steps) && end+len(next) != len(s)) {
-				return "text right after the closing quote of " + st.directive + " (" + quote(s[end:]) + "): an unescaped quote inside it, or not this format"
-			}
-			v, i = val, end
-			if esc {
-				v = unescape(v)
-			}
-		} else {
-			end := len(s)
-			if next != "" {
-				j := strings.Index(s[i:], next)
-				if j < 0 {
-					return "no " + strconv.Quote(next) + " after " + st.directive + ": the line ends inside it"
-				}
-				end = i + j
-			}
-			v, i = s[i:end], end
-			if st.role != roleUser && st.role != roleIdent && strings.IndexByte(v, '\\') >= 0 {
-				v = unescape(v)
-			}
-		}
-		if why := p.store(st, v); why != "" {
-			return st.directive + ": " + why
+			return why
 		}
 	}
 	if s[i:] != lf.tail {
-		return "expected " + strconv.Quote(lf.tail) + " at the end of the line, found " + quote(s[i:])
+		reason = "expected " + strconv.Quote(lf.tail) + " at the end of the line, found " + quote(s[i:])
+		if strings.IndexByte(s, '"') >= 0 && lf.quotedSteps() > 0 {
+			return p.walkUnescaped(lf, s, reason)
+		}
+		return reason
 	}
 	return ""
+}
+
+// begin resets p.f and p.extra for a line read by a plan.
+func (p *parser) begin() {
+	f := &p.f
+	*f = fields{trailing: f.trailing[:0], ident: "-", user: "-", request: "-", status: "-", size: "-",
+		referrer: "-", userAgent: "-", combined: true, unescapedQuotes: f.unescapedQuotes[:0]}
+	p.extra = p.extra[:0]
+}
+
+// step reads the field of lf.steps[k] from s[i], after its literal, and returns where the line
+// goes on. A quoted field ends at its first unescaped closing quote, or, when close >= 0, at the
+// quote s[close] (the search for a field holding unescaped quotes, walkUnescaped).
+func (p *parser) step(lf *LogFormat, s string, k, i, close int) (int, string) {
+	st := &lf.steps[k]
+	if !strings.HasPrefix(s[i:], st.lit) {
+		return i, "expected " + strconv.Quote(st.lit) + " before " + st.directive + ", found " + quote(s[i:])
+	}
+	i += len(st.lit)
+	next := lf.tail
+	if k+1 < len(lf.steps) {
+		next = lf.steps[k+1].lit
+	}
+	var v string
+	if st.quoted {
+		if i >= len(s) || s[i] != '"' {
+			return i, "expected '\"' to open " + st.directive + ", found " + quote(s[i:])
+		}
+		var (
+			val string
+			end int
+			esc bool
+		)
+		if close < 0 {
+			var ok bool
+			if val, end, esc, ok = quoted(s, i); !ok {
+				return i, "unterminated quoted " + st.directive + ": no closing '\"' before the end of the line"
+			}
+		} else {
+			val, end = s[i+1:close], close+1
+			esc = strings.IndexByte(val, '\\') >= 0
+		}
+		if end == len(s) && next != "" {
+			return i, "line ends after " + st.directive + ": expected " + strconv.Quote(next)
+		}
+		if !strings.HasPrefix(s[end:], next) || (k+1 == len(lf.steps) && end+len(next) != len(s)) {
+			return i, "text right after the closing quote of " + st.directive + " (" + quote(s[end:]) + "): an unescaped quote inside it, or not this format"
+		}
+		v, i = val, end
+		if esc {
+			v = unescape(v)
+		}
+	} else {
+		end := len(s)
+		if next != "" {
+			j := strings.Index(s[i:], next)
+			if j < 0 {
+				return i, "no " + strconv.Quote(next) + " after " + st.directive + ": the line ends inside it"
+			}
+			end = i + j
+		}
+		v, i = s[i:end], end
+		if st.role != roleUser && st.role != roleIdent && strings.IndexByte(v, '\\') >= 0 {
+			v = unescape(v)
+		}
+	}
+	if why := p.store(st, v); why != "" {
+		return i, st.directive + ": " + why
+	}
+	return i, ""
 }
 
 // store checks v against what st holds and keeps it.

@@ -13,6 +13,7 @@ import (
 
 const (
 	apacheXFF   = `%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D \"%{X-Forwarded-For}i\"`
+	nginxMain   = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"`
 	nginxTiming = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $upstream_response_time`
 )
 
@@ -23,6 +24,7 @@ var logFormatCases = map[string]string{
 	"nginx":     nginxTiming,
 	"userspace": `%v:%p %h %l %u %t "%r" %>s %b`,
 	"rejects":   apacheXFF,
+	"quotes":    nginxMain,
 }
 
 func TestGoldenLogFormat(t *testing.T) {
@@ -109,6 +111,7 @@ func FuzzLogFormat(f *testing.F) {
 	}
 	f.Add(`%v:%p %h %l %u %t "%r" %>s %b`, `h:1 192.0.2.1 - - [02/Mar/2026:10:00:00 +0000] "GET /" 200 5`)
 	f.Add(`$remote_addr [$time_local] "$request`, "192.0.2.1 [02/Mar/2026:10:00:00 +0000] \"GET \\\"/")
+	f.Add(nginxMain, `192.0.2.1 - - [02/Mar/2026:10:00:00 +0000] "GET /?q="x" HTTP/1.1" 200 5 "-" "Mozilla "x" y" "-"`)
 	f.Fuzz(func(t *testing.T, format, line string) {
 		lf, err := CompileLogFormat(format)
 		if err != nil {

@@ -31,7 +31,8 @@ func splitRequest(line string) (r request, ok bool) {
 	return r, true
 }
 
-// pathQuery splits a request target at the first '?'.
+// pathQuery splits a request target at the first '?', as normalize.RequestQuery does for the
+// JSON access-log mappings.
 func pathQuery(target string) (path, query string) {
 	if i := strings.IndexByte(target, '?'); i >= 0 {
 		return target[:i], target[i+1:]

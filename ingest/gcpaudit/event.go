@@ -82,7 +82,7 @@ func (e *logEntry) stamp(assume *time.Location, ev *normalize.Event) error {
 	if raw == "" {
 		return errors.New("LogEntry has no timestamp or receiveTimestamp")
 	}
-	t, basis, err := normalize.ParseRFC3339(raw, assume)
+	t, basis, err := parseTime(raw, assume)
 	if err != nil {
 		return fmt.Errorf("%s: %v", field, err)
 	}
@@ -97,6 +97,7 @@ func (e *logEntry) stamp(assume *time.Location, ev *normalize.Event) error {
 // resource, and the operation it belongs to. Labels are left to the caller.
 func (e *logEntry) envelope(ev *normalize.Event) {
 	ev.SetAttr("receive_timestamp", e.ReceiveTimestamp)
+	ev.SetAttr("export", e.export)
 	ev.SetAttr("insert_id", e.InsertID)
 	ev.SetAttr("severity", e.Severity)
 	ev.SetAttr("log_name", e.LogName)

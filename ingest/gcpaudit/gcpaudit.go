@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/internal/jsondec"
@@ -42,7 +43,7 @@ func New() Ingester { return Ingester{} }
 func (Ingester) Name() string { return Name }
 
 // Version implements ingest.Ingester.
-func (Ingester) Version() string { return "1.2.0" }
+func (Ingester) Version() string { return "1.3.0" }
 
 // Detect implements ingest.Ingester. It looks at the first record only, so that a Kubernetes
 // audit log that carries one GKE entry further down stays k8s-audit's. That record is an audit
@@ -56,6 +57,10 @@ func (Ingester) Detect(head []byte) bool {
 		return false
 	}
 	lower := bytes.ToLower(r)
+	if valueOf(lower, "protopayload_auditlog") >= 0 && bytes.Contains(lower, []byte(`"methodname"`)) {
+		// A BigQuery export's audit row.
+		return true
+	}
 	if bytes.Contains(lower, []byte(`"protopayload"`)) {
 		if bytes.Contains(lower, []byte(`google.cloud.audit.auditlog`)) {
 			return true
@@ -179,6 +184,29 @@ func decode(raw []byte) (*logEntry, error) {
 			return nil, fmt.Errorf("not a Cloud Logging entry: %v", err)
 		}
 		e = *o
+	}
+	if e.ProtoPayload == nil && e.BQAudit != nil {
+		p, err := e.BQAudit.auditLog()
+		if err != nil {
+			return nil, err
+		}
+		e.ProtoPayload, e.export = p, exportBigQuery
+		bqLabels(e.Labels)
+	}
+	if e.ProtoPayload == nil && e.BQAudit == nil {
+		if bqTimestamp(e.Timestamp, e.ReceiveTimestamp) {
+			e.export = exportBigQuery
+		}
+		if !present(e.JSONPayload) && e.TextPayload == nil && !present(e.proto) {
+			if col, v := bqPayload(raw); col != "" {
+				e.export, e.payloadColumn = exportBigQuery, col
+				if strings.HasPrefix(strings.ToLower(col), "jsonpayload_") {
+					e.JSONPayload = v
+				} else {
+					e.proto = v
+				}
+			}
+		}
 	}
 	if p := e.ProtoPayload; p != nil && p.Type != "" && p.Type != auditLogType {
 		o, ok := otherProto(raw)

@@ -29,7 +29,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	for _, name := range []string{"lines.jsonl", "gcloud.json", "entries.json", "mixed.json", "sink.jsonl", "lb.jsonl", "gke.jsonl"} {
+	for _, name := range []string{"lines.jsonl", "gcloud.json", "entries.json", "mixed.json", "sink.jsonl", "lb.jsonl", "gke.jsonl", "bigquery.jsonl", "bigquery_bad.jsonl", "bigquery_gke.jsonl"} {
 		path := filepath.Join("testdata", name)
 		require.True(t, ingesttest.Detects(t, New(), path), name)
 		// The ingesters after gcp-audit in detection order do not claim Cloud Logging files.

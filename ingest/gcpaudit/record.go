@@ -23,6 +23,8 @@ type logEntry struct {
 	Trace            string            `json:"trace"`
 	SpanID           string            `json:"spanId"`
 	ProtoPayload     *auditLog         `json:"protoPayload"`
+	// The audit payload of a BigQuery export (bigquery.go); decode makes it the ProtoPayload.
+	BQAudit *bqAuditLog `json:"protopayload_auditlog"`
 
 	// Other payloads: the entry is not an audit log.
 	JSONPayload jsondec.RawMessage `json:"jsonPayload"`
@@ -30,6 +32,12 @@ type logEntry struct {
 	// A Kubernetes audit event (k8s-audit's) in the same file.
 	AuditID string `json:"auditID"`
 	Stage   string `json:"stage"`
+
+	// export names the shape the entry came in when it is not the LogEntry's own: "bigquery".
+	export string
+	// payloadColumn is the BigQuery column the payload was read from when it is not jsonPayload
+	// or textPayload (bqPayload).
+	payloadColumn string
 
 	// proto is the protoPayload of an entry whose payload is not an AuditLog (decode's second
 	// try, see otherEntry); ProtoPayload is then nil.
@@ -48,18 +56,18 @@ type otherEntry struct {
 // application's record of one HTTP request. The int64 sizes are strings in the proto3 JSON
 // mapping, and BigQuery exports write status as a string too, so both forms are read (number).
 type httpRequest struct {
-	RequestMethod string `json:"requestMethod"`
-	RequestURL    string `json:"requestUrl"`
-	RequestSize   number `json:"requestSize"`
-	Status        number `json:"status"`
-	ResponseSize  number `json:"responseSize"`
-	UserAgent     string `json:"userAgent"`
-	RemoteIP      string `json:"remoteIp"`
-	ServerIP      string `json:"serverIp"`
-	Referer       string `json:"referer"`
-	Latency       string `json:"latency"`
-	Protocol      string `json:"protocol"`
-	CacheHit      bool   `json:"cacheHit"`
+	RequestMethod string   `json:"requestMethod"`
+	RequestURL    string   `json:"requestUrl"`
+	RequestSize   number   `json:"requestSize"`
+	Status        number   `json:"status"`
+	ResponseSize  number   `json:"responseSize"`
+	UserAgent     string   `json:"userAgent"`
+	RemoteIP      string   `json:"remoteIp"`
+	ServerIP      string   `json:"serverIp"`
+	Referer       string   `json:"referer"`
+	Latency       duration `json:"latency"`
+	Protocol      string   `json:"protocol"`
+	CacheHit      bool     `json:"cacheHit"`
 }
 
 type monitoredRes struct {

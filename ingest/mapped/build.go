@@ -144,7 +144,7 @@ func (tp *timePlan) fill(r values, assume *time.Location, ev *normalize.Event) e
 }
 
 // eval returns the field's text: the source's, transformed, or the default when that is empty.
-// A value the sha256 transform made is turned into the case's keyed handle.
+// A value the sha256 or query_credential transform made is turned into the case's keyed handle.
 func (fp *fieldPlan) eval(r values, key *normalize.HandleKey) (string, error) {
 	s, err := fp.src.read(r)
 	if err != nil {

@@ -105,10 +105,10 @@ func (c *compiler) field(f *fieldSpec, id eventField) *fieldPlan {
 				fp.number = true
 			}
 		}
-		_, isHash := ct.t.(tokenHandle)
+		isHash := makesHandle(ct.t)
 		fp.hashes = isHash
 		if isHash && i != len(chain)-1 {
-			c.fail(ct.spec.line, f.key, "sha256 must be the last transform: it makes the handle, and nothing may change it after")
+			c.fail(ct.spec.line, f.key, "%s must be the last transform: it makes the handle, and nothing may change it after", ct.spec.name)
 		}
 	}
 	if f.def != nil {
@@ -367,7 +367,7 @@ func (c *compiler) closedSet(f *fieldSpec, chain []compiled, id eventField) {
 // stored, and a bare identifier is not a handle of any scheme.
 func (c *compiler) credential(f *fieldSpec, fp *fieldPlan, chain []compiled) {
 	for _, ct := range chain {
-		if _, ok := ct.t.(tokenHandle); ok {
+		if makesHandle(ct.t) {
 			return
 		}
 	}
@@ -387,7 +387,7 @@ func (c *compiler) credential(f *fieldSpec, fp *fieldPlan, chain []compiled) {
 	for i, s := range normalize.Schemes {
 		names[i] = s.Name
 	}
-	c.fail(f.line, f.key, "a credential must become a handle: add the sha256 transform (a raw token becomes its keyed handle), "+
+	c.fail(f.line, f.key, "a credential must become a handle: add the sha256 transform (a raw token becomes its keyed handle) or query_credential (the credential of a URL's query), "+
 		"or build a handle of a known scheme with a template such as \"aws-key-id:{path}\" (schemes: %s); "+
 		"an identifier of no known scheme belongs in attrs", strings.Join(names, ", "))
 }

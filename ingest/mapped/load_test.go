@@ -28,9 +28,9 @@ func TestMappingErrors(t *testing.T) {
 		name, yaml, want string
 	}{
 		{"unknown transform", base + "  action:\n    from: b\n    transforms: [epoch_sec]\n",
-			`m.yaml:13: field "action": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
+			`m.yaml:13: field "action": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256, query_credential)`},
 		{"unknown transform in time", strings.Replace(base, "  time: a\n", "  time:\n    from: a\n    transforms: [epoch_sec]\n", 1),
-			`m.yaml:10: field "time": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
+			`m.yaml:10: field "time": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256, query_credential)`},
 		{"unknown top-level key", base + "contaner: json\n",
 			`m.yaml:11: unknown key "contaner" (known: name, version, description, container, wrappers, csv, detect, fields, attrs)`},
 		{"unknown field key", base + "  action:\n    form: b\n",
@@ -68,9 +68,9 @@ func TestMappingErrors(t *testing.T) {
 		{"layout without a year", strings.Replace(base, "  time: a\n", "  time:\n    from: a\n    transforms:\n      - time: \"Jan _2 15:04:05\"\n", 1),
 			`m.yaml:11: field "time": time layout "Jan _2 15:04:05" does not hold a full date (year, month and day); layouts are written with Go's reference time 2006-01-02T15:04:05Z07:00`},
 		{"raw credential", base + "  credential: token\n",
-			`m.yaml:11: field "credential": a credential must become a handle: add the sha256 transform (a raw token becomes its keyed handle), or build a handle of a known scheme with a template such as "aws-key-id:{path}" (schemes: aws-key-id, case-hmac, sha256, github-hashed-token, vault-hmac, gcp-key, k8s-credential-id, azure-key-id); an identifier of no known scheme belongs in attrs`},
+			`m.yaml:11: field "credential": a credential must become a handle: add the sha256 transform (a raw token becomes its keyed handle) or query_credential (the credential of a URL's query), or build a handle of a known scheme with a template such as "aws-key-id:{path}" (schemes: aws-key-id, case-hmac, sha256, github-hashed-token, vault-hmac, gcp-key, k8s-credential-id, azure-key-id); an identifier of no known scheme belongs in attrs`},
 		{"credential of an unknown scheme", base + "  credential:\n    template: \"hub-token-id:{token.id}\"\n",
-			`m.yaml:11: field "credential": a credential must become a handle: add the sha256 transform (a raw token becomes its keyed handle), or build a handle of a known scheme with a template such as "aws-key-id:{path}" (schemes: aws-key-id, case-hmac, sha256, github-hashed-token, vault-hmac, gcp-key, k8s-credential-id, azure-key-id); an identifier of no known scheme belongs in attrs`},
+			`m.yaml:11: field "credential": a credential must become a handle: add the sha256 transform (a raw token becomes its keyed handle) or query_credential (the credential of a URL's query), or build a handle of a known scheme with a template such as "aws-key-id:{path}" (schemes: aws-key-id, case-hmac, sha256, github-hashed-token, vault-hmac, gcp-key, k8s-credential-id, azure-key-id); an identifier of no known scheme belongs in attrs`},
 		{"sha256 not last", base + "  credential:\n    from: token\n    transforms: [sha256, lowercase]\n",
 			`m.yaml:13: field "credential": sha256 must be the last transform: it makes the handle, and nothing may change it after`},
 		{"two sources", base + "  action:\n    from: b\n    value: c\n",
@@ -92,7 +92,7 @@ func TestMappingErrors(t *testing.T) {
 		{"reserved attr", base + "attrs:\n  redacted: x\n",
 			`m.yaml:12: attr "redacted": is set by the ingest core (it records what was redacted); choose another name`},
 		{"attr transform", base + "attrs:\n  region:\n    from: r\n    transforms: [upper]\n",
-			`m.yaml:14: attr "region": unknown transform "upper" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
+			`m.yaml:14: attr "region": unknown transform "upper" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256, query_credential)`},
 		{"wrappers on csv", strings.Replace(base, "container: json\ndetect:\n  keys: [a]\n", "container: csv\nwrappers: [Records]\ndetect:\n  columns: [a]\n", 1),
 			`m.yaml:5: wrappers: wrappers are for JSON containers; this mapping reads CSV`},
 		{"csv comma", strings.Replace(base, "container: json\ndetect:\n  keys: [a]\n", "container: csv\ncsv:\n  comma: \";;\"\ndetect:\n  columns: [a]\n", 1),
@@ -131,7 +131,7 @@ func TestMappingErrors(t *testing.T) {
     "time": {"from": "a", "transforms": ["epoch_sec"]},
     "category": {"value": "other"}
   }
-}`, `m.yaml:5: field "time": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256)`},
+}`, `m.yaml:5: field "time": unknown transform "epoch_sec" (known: lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256, query_credential)`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("m.yaml", []byte(c.yaml))

@@ -83,7 +83,7 @@ type fieldPlan struct {
 	typed bool
 	// number: the last transform is number, so a decimal value is stored as a JSON number.
 	number bool
-	// hashes: the last transform is sha256, so the value is a handle to key.
+	// hashes: the last transform (sha256, query_credential) makes a handle, which is keyed.
 	hashes bool
 }
 

@@ -18,20 +18,21 @@ type transform interface {
 
 // bareTransforms are the transforms written as a bare name.
 var bareTransforms = map[string]transform{
-	"lowercase":      lowercase{},
-	"uppercase":      uppercase{},
-	"trim":           trim{},
-	"percent_decode": percentDecode{},
-	"number":         toNumber{},
-	"sha256":         tokenHandle{},
-	"epoch_s":        nil, // time conversions: compiled into the time field's conversion
-	"epoch_ms":       nil,
-	"epoch_us":       nil,
-	"epoch_ns":       nil,
+	"lowercase":        lowercase{},
+	"uppercase":        uppercase{},
+	"trim":             trim{},
+	"percent_decode":   percentDecode{},
+	"number":           toNumber{},
+	"sha256":           tokenHandle{},
+	"query_credential": queryCredential{},
+	"epoch_s":          nil, // time conversions: compiled into the time field's conversion
+	"epoch_ms":         nil,
+	"epoch_us":         nil,
+	"epoch_ns":         nil,
 }
 
 // knownTransforms lists every transform, for messages.
-const knownTransforms = "lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256"
+const knownTransforms = "lowercase, uppercase, trim, percent_decode, number, epoch_s, epoch_ms, epoch_us, epoch_ns, time, regex, map, sha256, query_credential"
 
 type lowercase struct{}
 
@@ -85,6 +86,28 @@ func (tokenHandle) apply(s string) (string, error) {
 		return s, nil
 	}
 	return "", nil
+}
+
+// queryCredential reads its text as a request target or URL ("/a?access_token=…",
+// "https://h/a?…") and gives the handle of the credential its query presented, found as the text
+// access-log format finds it (normalize.QueryCredential): the same parameter names and token
+// shapes, the same handle. A text without '?' has no query and gives nothing, so a token in the
+// path is not taken for the request's credential. Like sha256 it must be last, and the field's
+// evaluation turns its sha256 handle into the case's keyed one.
+type queryCredential struct{}
+
+func (queryCredential) apply(s string) (string, error) {
+	return normalize.QueryCredential(nil, normalize.RequestQuery(s)), nil
+}
+
+// makesHandle reports whether t gives a handle (sha256, query_credential): it must be the last
+// transform, and what it gives is keyed with the case's key.
+func makesHandle(t transform) bool {
+	switch t.(type) {
+	case tokenHandle, queryCredential:
+		return true
+	}
+	return false
 }
 
 // capture keeps the first capture group of the first match; no match leaves the field empty.
