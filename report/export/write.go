@@ -37,7 +37,7 @@ const ManifestName = "_SHA256SUMS"
 var ErrExists = errors.New("output exists")
 
 // Check refuses an output path before anything is read: one that exists (unless force), or
-// whose folder is missing or not a folder. It writes nothing.
+// whose folder is missing, not a folder or not writable. It leaves nothing behind.
 func Check(out string, force bool) error {
 	dir := filepath.Dir(out)
 	info, err := os.Stat(dir)
@@ -52,7 +52,14 @@ func Check(out string, force bool) error {
 	if _, err := os.Lstat(out); err == nil && !force {
 		return fmt.Errorf("%s: %w (--force replaces it)", out, ErrExists)
 	}
-	return nil
+	// The temporary output goes beside out: a folder that refuses a file is found now, before
+	// the case is read, rather than after.
+	probe, err := os.CreateTemp(dir, ".breachline-probe-*")
+	if err != nil {
+		return fmt.Errorf("%s: cannot write in %s: %w", out, dir, errors.Unwrap(err))
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 // Write runs one export: f writes a temporary path beside out, which is renamed to out only
