@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -48,28 +47,20 @@ func (f Format) Write(ctx context.Context, path string, req *export.Request) (er
 	defer dicts.Release()
 	schema := Schema(t.Columns, req.Meta)
 
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := out.Close(); err == nil {
-			err = cerr
+	return export.WriteFile(path, func(buf *bufio.Writer) error {
+		w, err := ipc.NewFileWriter(buf, ipc.WithSchema(schema), ipc.WithAllocator(mem))
+		if err != nil {
+			return err
 		}
-	}()
-	buf := bufio.NewWriterSize(out, 1<<20)
-	w, err := ipc.NewFileWriter(buf, ipc.WithSchema(schema), ipc.WithAllocator(mem))
-	if err != nil {
-		return err
-	}
-	b := NewBatcher(mem, schema, t.Columns, nil, dicts)
-	defer b.Release()
-	if err := Stream(ctx, t, b, w.Write); err != nil {
-		_ = w.Close()
-		return fmt.Errorf("arrow: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("arrow: %w", err)
-	}
-	return buf.Flush()
+		b := NewBatcher(mem, schema, t.Columns, nil, dicts)
+		defer b.Release()
+		if err := Stream(ctx, t, b, w.Write); err != nil {
+			_ = w.Close()
+			return fmt.Errorf("arrow: %w", err)
+		}
+		if err := w.Close(); err != nil {
+			return fmt.Errorf("arrow: %w", err)
+		}
+		return nil
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -18,30 +17,16 @@ import (
 	"github.com/breachline/breachline/report/export/exporttest"
 )
 
-const benchRows = 1_000_000
-
-var (
-	benchOnce sync.Once
-	benchData []export.Row
-)
-
-// benchTable is 1M exporttest events held in memory, made once per process.
-func benchTable(b *testing.B) *export.Table {
-	benchOnce.Do(func() {
-		var err error
-		benchData, err = exporttest.Collect(context.Background(), exporttest.Events(benchRows))
-		if err != nil {
-			b.Fatal(err)
-		}
-	})
-	return arrowtest.InMemory("events", export.EventColumns, benchData)
+// benchTable is the benchmarks' events held in memory.
+func benchTable() *export.Table {
+	return arrowtest.InMemory("events", export.EventColumns, arrowtest.BenchEvents())
 }
 
 // BenchmarkExport compares the Arrow format (rows in, file out: dictionary pass, conversion,
 // writing) with the ceiling of arrow-go's ipc.FileWriter alone writing the same data already
 // built as records.
 func BenchmarkExport(b *testing.B) {
-	table := benchTable(b)
+	table := benchTable()
 	req := &export.Request{Table: table, Meta: exporttest.Meta("events")}
 	b.Run("format", func(b *testing.B) {
 		for b.Loop() {
@@ -109,7 +94,7 @@ func prebuilt(b *testing.B, table *export.Table, meta export.Meta) ([]arrow.Reco
 // BenchmarkExportStreaming exports 1M events made on the fly, holding none in memory: run it
 // alone under /usr/bin/time -v to see the format's peak memory.
 func BenchmarkExportStreaming(b *testing.B) {
-	req := &export.Request{Table: exporttest.Events(benchRows), Meta: exporttest.Meta("events")}
+	req := &export.Request{Table: exporttest.Events(arrowtest.BenchRows), Meta: exporttest.Meta("events")}
 	for b.Loop() {
 		path := filepath.Join(b.TempDir(), "events.arrow")
 		if err := (arrowout.Format{}).Write(context.Background(), path, req); err != nil {

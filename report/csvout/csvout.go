@@ -7,7 +7,6 @@ package csvout
 import (
 	"bufio"
 	"context"
-	"os"
 
 	"github.com/breachline/breachline/report"
 	"github.com/breachline/breachline/report/export"
@@ -23,33 +22,23 @@ func (Format) Summary() string {
 
 // Write writes req.Table to path.
 func (Format) Write(ctx context.Context, path string, req *export.Request) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	bw := bufio.NewWriterSize(f, 256<<10)
-	header := make([]string, len(req.Table.Columns))
-	for i, c := range req.Table.Columns {
-		header[i] = c.Name
-	}
-	w := report.NewCSV(bw, header...)
-	cells := make([]string, len(header))
-	err = req.Table.Rows(ctx, func(r export.Row) error {
-		for i, v := range r {
-			cells[i] = export.Text(v)
+	return export.WriteFile(path, func(bw *bufio.Writer) error {
+		header := make([]string, len(req.Table.Columns))
+		for i, c := range req.Table.Columns {
+			header[i] = c.Name
 		}
-		w.Row(cells...)
-		return nil
+		w := report.NewCSV(bw, header...)
+		cells := make([]string, len(header))
+		err := req.Table.Rows(ctx, func(r export.Row) error {
+			for i, v := range r {
+				cells[i] = export.Text(v)
+			}
+			w.Row(cells...)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return w.Flush()
 	})
-	if err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
 }

@@ -8,7 +8,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"os"
 	"strconv"
 	"time"
 
@@ -26,42 +25,31 @@ func (Format) Summary() string {
 
 // Write writes req.Table to path.
 func (Format) Write(ctx context.Context, path string, req *export.Request) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	bw := bufio.NewWriterSize(f, 256<<10)
 	t := req.Table
 	keys := make([][]byte, len(t.Columns))
 	for i, c := range t.Columns {
 		keys[i], _ = json.Marshal(c.Name)
 	}
 	sparse := t.Name == "events"
-	var buf []byte
-	err = t.Rows(ctx, func(r export.Row) error {
-		buf = append(buf[:0], '{')
-		for i, v := range r {
-			if v == nil && sparse {
-				continue
+	return export.WriteFile(path, func(bw *bufio.Writer) error {
+		var buf []byte
+		return t.Rows(ctx, func(r export.Row) error {
+			buf = append(buf[:0], '{')
+			for i, v := range r {
+				if v == nil && sparse {
+					continue
+				}
+				if len(buf) > 1 {
+					buf = append(buf, ',')
+				}
+				buf = append(append(buf, keys[i]...), ':')
+				buf = appendValue(buf, t.Columns[i].Kind, v)
 			}
-			if len(buf) > 1 {
-				buf = append(buf, ',')
-			}
-			buf = append(append(buf, keys[i]...), ':')
-			buf = appendValue(buf, t.Columns[i].Kind, v)
-		}
-		buf = append(buf, '}', '\n')
-		_, err := bw.Write(buf)
-		return err
+			buf = append(buf, '}', '\n')
+			_, err := bw.Write(buf)
+			return err
+		})
 	})
-	if err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
 }
 
 // appendValue appends v as JSON: JSON columns as the document they hold, times in the event

@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -21,28 +20,15 @@ import (
 	"github.com/breachline/breachline/report/parquet"
 )
 
-const benchRows = 1_000_000
-
-var (
-	benchOnce sync.Once
-	benchData []export.Row
-)
-
-func benchTable(b *testing.B) *export.Table {
-	benchOnce.Do(func() {
-		var err error
-		benchData, err = exporttest.Collect(context.Background(), exporttest.Events(benchRows))
-		if err != nil {
-			b.Fatal(err)
-		}
-	})
-	return arrowtest.InMemory("events", export.EventColumns, benchData)
+// benchTable is the benchmarks' events held in memory.
+func benchTable() *export.Table {
+	return arrowtest.InMemory("events", export.EventColumns, arrowtest.BenchEvents())
 }
 
 // BenchmarkExport compares the Parquet format (rows in, file out) with the ceiling of pqarrow
 // alone writing the same data already built as records, with the same writer properties.
 func BenchmarkExport(b *testing.B) {
-	table := benchTable(b)
+	table := benchTable()
 	req := &export.Request{Table: table, Meta: exporttest.Meta("events")}
 	b.Run("format", func(b *testing.B) {
 		for b.Loop() {
@@ -115,7 +101,7 @@ func BenchmarkExport(b *testing.B) {
 // BenchmarkExportStreaming exports 1M events made on the fly: run it alone under
 // /usr/bin/time -v to see the format's peak memory.
 func BenchmarkExportStreaming(b *testing.B) {
-	req := &export.Request{Table: exporttest.Events(benchRows), Meta: exporttest.Meta("events")}
+	req := &export.Request{Table: exporttest.Events(arrowtest.BenchRows), Meta: exporttest.Meta("events")}
 	for b.Loop() {
 		if err := (parquet.Format{}).Write(context.Background(), filepath.Join(b.TempDir(), "events.parquet"), req); err != nil {
 			b.Fatal(err)

@@ -20,7 +20,7 @@ import (
 // defaults otherwise. The format's ratio is BenchmarkExport/format against this
 // (docs/performance.md).
 func BenchmarkCeiling(b *testing.B) {
-	benchTable(b)
+	rows := arrowtest.BenchEvents()
 	schema := arrowtest.PlainSchema(export.EventColumns)
 	for b.Loop() {
 		out, err := os.Create(filepath.Join(b.TempDir(), "events.parquet"))
@@ -33,7 +33,7 @@ func BenchmarkCeiling(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := arrowtest.PlainRecords(benchData, export.EventColumns, func(r arrow.RecordBatch) error { return w.Write(r) }); err != nil {
+		if err := arrowtest.PlainRecords(rows, export.EventColumns, func(r arrow.RecordBatch) error { return w.Write(r) }); err != nil {
 			b.Fatal(err)
 		}
 		if err := w.Close(); err != nil {

@@ -7,9 +7,7 @@ package timesketch
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"os"
 
 	"github.com/breachline/breachline/report/export"
 )
@@ -47,26 +45,22 @@ func (Format) Write(ctx context.Context, path string, req *export.Request) (err 
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, f.Close()) }()
-	w := bufio.NewWriterSize(f, 1<<20)
-	var line []byte
-	n := 0
-	err = events.Rows(ctx, func(r export.Row) error {
-		if n++; n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	return export.WriteFile(path, func(w *bufio.Writer) error {
+		var line []byte
+		n := 0
+		err := events.Rows(ctx, func(r export.Row) error {
+			if n++; n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 			}
+			line = enc.appendLine(line[:0], r, tags)
+			_, err := w.Write(line)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("timesketch: %w", err)
 		}
-		line = enc.appendLine(line[:0], r, tags)
-		_, err := w.Write(line)
-		return err
+		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("timesketch: %w", err)
-	}
-	return w.Flush()
 }

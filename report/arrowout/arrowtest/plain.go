@@ -1,6 +1,8 @@
 package arrowtest
 
 import (
+	"context"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -8,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/breachline/breachline/report/export"
+	"github.com/breachline/breachline/report/export/exporttest"
 )
 
 // PlainSchema is a table's columns as the simplest arrow-go code types them: every text column
@@ -63,4 +66,21 @@ func PlainRecords(rows []export.Row, cols []export.Column, write func(arrow.Reco
 		}
 	}
 	return flush()
+}
+
+// BenchRows is the number of events the benchmarks export.
+const BenchRows = 1_000_000
+
+var (
+	benchOnce sync.Once
+	benchRows []export.Row
+)
+
+// BenchEvents returns BenchRows exporttest events held in memory, made once per process, so
+// that a benchmark times the writing and not the making of rows.
+func BenchEvents() []export.Row {
+	benchOnce.Do(func() {
+		benchRows, _ = exporttest.Collect(context.Background(), exporttest.Events(BenchRows))
+	})
+	return benchRows
 }
