@@ -140,8 +140,28 @@ func scalar(b []byte) int {
 // decodeAttrs joins a shape and its values back into the canonical JSON object; coded holds, as
 // a JSON array, the strings the [id] values stand for, in order (attrsCodedSQL).
 func decodeAttrs(dst, shape, values, coded []byte) ([]byte, bool) {
+	c := 1
+	return decodeAttrsWith(dst, shape, values, func([]byte) ([]byte, bool) {
+		if c >= len(coded) {
+			return nil, false
+		}
+		s, sn := plainString(coded[c:])
+		if sn == 0 {
+			return nil, false
+		}
+		c += sn
+		if c < len(coded) && coded[c] == ',' {
+			c++
+		}
+		return s, true
+	})
+}
+
+// decodeAttrsWith is decodeAttrs with the strings of the [id] values given by str: called with
+// the digits of each id in order, it returns the string quoted as JSON.
+func decodeAttrsWith(dst, shape, values []byte, str func(id []byte) ([]byte, bool)) ([]byte, bool) {
 	dst = append(dst, '{')
-	i, j, c := 1, 1, 1
+	i, j := 1, 1
 	for n := 0; ; n++ {
 		if i >= len(shape) || j >= len(values) {
 			return dst, false
@@ -163,18 +183,11 @@ func decodeAttrs(dst, shape, values, coded []byte) ([]byte, bool) {
 			for end < len(values) && values[end] != ']' {
 				end++
 			}
-			if c >= len(coded) {
-				return dst, false
-			}
-			s, sn := plainString(coded[c:])
-			if sn == 0 {
+			s, ok := str(values[j+1 : end])
+			if !ok {
 				return dst, false
 			}
 			dst = append(dst, s...)
-			c += sn
-			if c < len(coded) && coded[c] == ',' {
-				c++
-			}
 			j = end + 1
 		} else {
 			v := scalar(values[j:])

@@ -125,6 +125,11 @@ const eventOrder = " ORDER BY e.time_ns, v.sha256, e.offset, e.record_index"
 // Events calls fn for each event f selects, in timeline order (eventOrder). It stops early when
 // fn returns an error.
 func (c *Case) Events(ctx context.Context, f Filter, fn func(*normalize.Event) error) error {
+	if f.Limit == 0 || f.Limit > 10000 { // a long read: worth holding the dictionary
+		if done, err := c.eventsByDict(ctx, f, fn); done || err != nil {
+			return err
+		}
+	}
 	where, args, err := f.where()
 	if err != nil {
 		return err
