@@ -21,7 +21,8 @@ test:
 
 # The whole chain on the bundled incident: ingest every log, import the secrets inventory and the
 # first responders' indicators, correlate over the incident window, print what was found, and
-# write the workbook and the Parquet file of the timeline (each export prints its path).
+# write the workbook and the Parquet file of the timeline, import the sample case profile and write
+# the GDPR Art. 33 report as PDF and HTML (each command prints its output's path).
 demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@mkdir -p out
@@ -36,6 +37,9 @@ demo: build
 	@rm -f out/timeline.xlsx out/events.parquet
 	$(BIN) export --case $(DEMO_DB) --examiner demo -q --to xlsx --out out/timeline.xlsx
 	$(BIN) export --case $(DEMO_DB) --examiner demo -q --to parquet --out out/events.parquet
+	$(BIN) case import --case $(DEMO_DB) --examiner demo samples/incident/profile.yaml
+	$(BIN) report --case $(DEMO_DB) --examiner demo --regime gdpr-art33 --format pdf --out out/report-gdpr-art33.pdf --force
+	$(BIN) report --case $(DEMO_DB) --examiner demo --regime gdpr-art33 --format html --out out/report-gdpr-art33.html --force
 
 # Benchmarks: each ingester alone, end to end into SQLite, and the correlator over 10 million
 # events (BREACHLINE_BENCH_EVENTS and BREACHLINE_BENCH_CREDENTIALS change its size; building that

@@ -206,9 +206,10 @@ func columnValue(col Column, v any) (any, error) {
 	return nil, fmt.Errorf("unexpected %T for a %s column", v, col.Kind)
 }
 
-// OutputActions are the custody actions that record an output made from the case, not a change
-// to it. The "as of" entry of an export skips them, so exporting twice gives the same bytes.
-var OutputActions = map[string]bool{"export": true}
+// OutputActions are the custody actions that record an output made from the case (an export, a
+// report, a bundle), not a change to it. The "as of" entry of an export skips them, so exporting
+// twice gives the same bytes.
+var OutputActions = map[string]bool{"export": true, "report": true, "bundle": true}
 
 // CaseMeta gathers the metadata of an export of table from c: the case's identity, the state it
 // is in (its last custody entry that changed it) and its current evidence files.
