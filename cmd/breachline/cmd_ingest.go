@@ -56,7 +56,8 @@ type ingestCmd struct {
 	reparse     bool
 	workers     int
 	loc         *time.Location
-	locFrom     string // where the zone of --assume-tz Local was read from
+	locFrom     string          // where the zone of --assume-tz Local was read from
+	lake        lakeIngestFlags // --to-lake, --handle-key (ingest_lake.go)
 }
 
 func (c *ingestCmd) AddFlags(fs *pflag.FlagSet) {
@@ -68,6 +69,7 @@ func (c *ingestCmd) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&c.maxRecord, "max-record", ingest.DefaultMaxRecord, "largest record in bytes; a longer one is rejected and reading goes on")
 	fs.BoolVar(&c.reparse, "reparse", false, "parse files already in the case again, as a new version of their evidence")
 	fs.IntVar(&c.workers, "workers", 0, "files, and pieces of a large line-oriented log, to read and parse at once (0: one per core); the case is the same whatever the number")
+	c.lake.AddFlags(fs)
 }
 
 func (c *ingestCmd) check(args []string) error {
@@ -108,7 +110,7 @@ func (c *ingestCmd) check(args []string) error {
 	if c.maxRecord < 1024 {
 		return usagef("--max-record must be at least 1024 bytes")
 	}
-	return nil
+	return c.lake.check(c.reparse)
 }
 
 func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
@@ -135,6 +137,9 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 			return fmt.Errorf("no evidence files under %s", strings.Join(paths, ", "))
 		}
 		return errors.New("nothing ingested: no input could be read")
+	}
+	if c.lake.dir != "" {
+		return c.lake.run(ctx, e, cfg, inputs)
 	}
 	defer tuneGC()()
 	cs, err := openOrCreate(ctx, e)

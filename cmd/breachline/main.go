@@ -47,7 +47,7 @@ type runner interface {
 var commands = []*command{
 	initCommand, ingestCommand, formatsCommand, evidenceCommand, rejectsCommand, timelineCommand,
 	showCommand, inventoryCommand, iocCommand, correlateCommand, findingsCommand, credentialsCommand,
-	explainCommand, pivotCommand, exportCommand, caseCommand, reportCommand, bundleCommand, verifyCommand, keygenCommand, custodyCommand, migrateCommand, handleKeyCommand, versionCommand,
+	explainCommand, pivotCommand, exportCommand, lakeCommand, caseCommand, reportCommand, bundleCommand, verifyCommand, keygenCommand, custodyCommand, migrateCommand, handleKeyCommand, versionCommand,
 }
 
 // usageError marks a mistake in the command line (exit 2).
