@@ -7,7 +7,7 @@ GOFLAGS_ = -tags '$(TAGS)'
 BIN     := bin/breachline
 DEMO_DB := out/demo.db
 
-.PHONY: build test demo bench bench-cli fuzz clean
+.PHONY: build test demo bench bench-cli fuzz crash clean
 
 # The version custody entries record: git describe of the checkout (+dirty when modified).
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
@@ -59,10 +59,15 @@ bench-cli: build
 FUZZTIME ?= 30s
 fuzz:
 	@for pkg in $$($(GO) list ./... ); do \
-	  for f in $$($(GO) test $(GOFLAGS_) -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	  for f in $$($(GO) test $(GOFLAGS_) -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$f"; $(GO) test $(GOFLAGS_) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x $$pkg || exit 1; \
 	  done; \
 	done
+
+# Kill each writing command 50 times at random points and check the case after each
+# (cmd/breachline/crash_kill_test.go; make test runs it 6 times per command).
+crash:
+	BREACHLINE_CRASH_RUNS=50 $(GO) test $(GOFLAGS_) -run '^TestKilled' -count=1 -v ./cmd/breachline
 
 clean:
 	rm -rf bin out

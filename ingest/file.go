@@ -68,7 +68,7 @@ func (r *runner) produce(j *fileJob, early bool) {
 			return
 		}
 	}
-	st, err := openStream(in.raw)
+	st, err := openStream(in.raw, r.inflateLimit(in.size))
 	if err != nil {
 		res.Err = fmt.Errorf("%s: corrupt gzip header: %w", path, err)
 		j.head <- fileHead{res: res}
@@ -77,8 +77,8 @@ func (r *runner) produce(j *fileJob, early bool) {
 	ing := r.cfg.Force
 	if ing == nil && len(st.head) > 0 {
 		if ing = Detect(r.cfg.Ingesters, st.head); ing == nil {
-			res.Err = fmt.Errorf("%s: %w: no ingester recognised its first %d bytes (see `breachline formats`; force one with --format)",
-				path, ErrUnknownFormat, len(st.head))
+			res.Err = fmt.Errorf("%s: %w: no ingester recognised its first %d bytes%s (see `breachline formats`; force one with --format)",
+				path, ErrUnknownFormat, len(st.head), encodingHint(st.head))
 			j.head <- fileHead{res: res}
 			return
 		}
@@ -154,8 +154,21 @@ type stream struct {
 	gzip    bool
 }
 
-// openStream decompresses raw when it is gzipped and peeks at its start.
-func openStream(raw io.Reader) (*stream, error) {
+// inflateLimit is how far the gzip stream of a file of size bytes may inflate; 0 means no bound.
+func (r *runner) inflateLimit(size int64) int64 {
+	if r.cfg.MaxInflateRatio < 0 {
+		return 0
+	}
+	limit := size * int64(r.cfg.MaxInflateRatio)
+	if limit/int64(r.cfg.MaxInflateRatio) != size { // overflow: no practical bound
+		return 0
+	}
+	return max(limit, r.cfg.InflateAllowance)
+}
+
+// openStream decompresses raw when it is gzipped, stopping at limit decompressed bytes (0: no
+// bound), and peeks at its start. Every member of a concatenated gzip is read, as gunzip does.
+func openStream(raw io.Reader, limit int64) (*stream, error) {
 	rawBuf := bufio.NewReaderSize(raw, HeadSize)
 	st := &stream{}
 	var dec io.Reader = rawBuf
@@ -165,6 +178,9 @@ func openStream(raw io.Reader) (*stream, error) {
 			return nil, err
 		}
 		st.gzip, dec = true, zr
+		if limit > 0 {
+			dec = &inflateLimiter{r: zr, left: limit, limit: limit}
+		}
 	}
 	st.counted = &countReader{r: dec}
 	st.body = bufio.NewReaderSize(st.counted, HeadSize)
@@ -248,6 +264,18 @@ func readWhole(f *os.File, size, limit int64) ([]byte, error) {
 	}
 }
 
+// encodingHint says why a file no ingester recognised may be text all the same: logs are read
+// as UTF-8, and a UTF-16 file (Windows exports) shows as a byte-order mark and NUL bytes.
+func encodingHint(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		return "; it starts with a UTF-16 byte-order mark: convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)"
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return "; it is gzip inside gzip: gunzip it once first"
+	}
+	return ""
+}
+
 // Detect returns the first ingester in order that recognises head, or nil.
 func Detect(ingesters []Ingester, head []byte) Ingester {
 	for _, ing := range ingesters {
@@ -296,6 +324,29 @@ func (r *rawReader) Read(p []byte) (int, error) {
 			r.progress.ReadBytes(n)
 		}
 	}
+	return n, err
+}
+
+// inflateLimiter stops a decompressed stream at limit bytes, with ErrInflateLimit.
+type inflateLimiter struct {
+	r           io.Reader
+	left, limit int64
+}
+
+func (l *inflateLimiter) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		// One byte more tells a stream that ends exactly at the limit from one that goes on.
+		var one [1]byte
+		if n, err := l.r.Read(one[:]); n == 0 && err != nil {
+			return 0, err
+		}
+		return 0, fmt.Errorf("%w: it decompresses to more than %d bytes (a gzip bomb?); reading stopped there (--max-inflate-ratio)", ErrInflateLimit, l.limit)
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
 	return n, err
 }
 

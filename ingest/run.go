@@ -66,6 +66,14 @@ type Config struct {
 	// the number, the results are the same: one goroutine stores the files in input order and
 	// their records in stream order.
 	Workers int
+	// MaxInflateRatio bounds a gzip file's decompressed stream at this many times the file's
+	// size (or InflateAllowance, whichever is larger): a gzip bomb, a few KiB that inflate to
+	// gigabytes, is stopped there with one reject at the break and its evidence marked
+	// incomplete, and the other files go on. 0 means DefaultMaxInflateRatio; negative, no bound.
+	MaxInflateRatio int
+	// InflateAllowance is the size any gzip stream may reach whatever its ratio, so that small
+	// files of very repetitive records are never stopped; 0 means DefaultInflateAllowance.
+	InflateAllowance int64
 	Options
 	Progress Progress
 }
@@ -99,6 +107,17 @@ func failure(ev *normalize.Evidence) string {
 	return fmt.Sprintf("no events: all %d records were rejected", ev.Records)
 }
 
+// DefaultMaxInflateRatio is the default bound on how far a gzip file may inflate. Logs deflate
+// 5 to 30 times, very repetitive ones up to about 100; deflate cannot exceed about 1032, which a
+// bomb of zeros reaches.
+const DefaultMaxInflateRatio = 250
+
+// DefaultInflateAllowance is the decompressed size any gzip file may reach: 64 MiB.
+const DefaultInflateAllowance = 64 << 20
+
+// ErrInflateLimit is wrapped by the read error of a gzip stream stopped at Config.MaxInflateRatio.
+var ErrInflateLimit = errors.New("gzip stream inflates past the limit")
+
 // ErrUnknownFormat is wrapped by the error of a file no ingester recognised.
 var ErrUnknownFormat = errors.New("unknown format")
 
@@ -121,6 +140,12 @@ func RunInputs(ctx context.Context, cfg Config, in Inputs, sink Sink) ([]Result,
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.MaxInflateRatio == 0 {
+		cfg.MaxInflateRatio = DefaultMaxInflateRatio
+	}
+	if cfg.InflateAllowance <= 0 {
+		cfg.InflateAllowance = DefaultInflateAllowance
 	}
 	results := append([]Result(nil), in.Bad...)
 	ctx, cancel := context.WithCancel(ctx)

@@ -145,8 +145,12 @@ func (e *Event) SetAttr(key string, v any) {
 // event so that an ingester bug becomes a reject with a reason instead of a silent bad row.
 func (e *Event) Check() error {
 	switch {
-	case e.Time.IsZero():
+	case e.Time.IsZero() && e.TimeRaw == "":
 		return fmt.Errorf("record has no usable timestamp")
+	case e.Time.IsZero():
+		// The zero time.Time is also a real instant, 0001-01-01T00:00:00Z, which a record can
+		// state: say what it said.
+		return fmt.Errorf("timestamp %q gives no usable time (a case stores the years %d to %d)", e.TimeRaw, MinTime.Year(), MaxTime.Year())
 	case e.Time.Before(MinTime) || e.Time.After(MaxTime):
 		return fmt.Errorf("timestamp %s is outside the years a case stores (%d to %d)", e.Time.UTC().Format(time.RFC3339), MinTime.Year(), MaxTime.Year())
 	case !e.Category.Valid():

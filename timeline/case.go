@@ -8,11 +8,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
 	"github.com/breachline/breachline/normalize"
 )
@@ -26,7 +28,21 @@ type Case struct {
 	key, presetKey *normalize.HandleKey
 	// now is the clock for custody entries and evidence ingest times; tests replace it.
 	now func() time.Time
+	// lock is the writer lock of a case opened to write (lockWriter); nil when read-only.
+	lock *writerLock
 }
+
+// ErrBusy is returned by Open and Create when another process has the case open to write and
+// does not close it within WriterWait. One process writes a case at a time: a writer caches
+// what it stored (the string dictionary, the schema version it checked), and a second writer
+// interleaving its transactions would break those caches (a duplicate string) or find a schema
+// half created and take it for an old one. Reading commands (OpenReadOnly) take no lock and read
+// while a writer works.
+var ErrBusy = errors.New("case is busy: another breachline command is writing it; run this one again when that one is done")
+
+// WriterWait is how long opening a case to write waits for another writer to close it, as long
+// as SQLite's busy timeout.
+const WriterWait = 10 * time.Second
 
 // ErrNoCase is returned by Open when the case file does not exist.
 var ErrNoCase = errors.New("no case file")
@@ -65,6 +81,50 @@ func Open(ctx context.Context, path string) (*Case, error) { return open(ctx, pa
 // OpenReadOnly opens an existing case file without the right to change it, for commands that only
 // read (timeline, evidence, custody, show).
 func OpenReadOnly(ctx context.Context, path string) (*Case, error) {
+	c, err := openReadOnly(ctx, path)
+	if err != nil && interrupted(path, err) {
+		if rerr := rollBackInterrupted(ctx, path); rerr != nil {
+			return nil, fmt.Errorf("%s: an interrupted write left a journal that could not be rolled back: %w", path, rerr)
+		}
+		return openReadOnly(ctx, path)
+	}
+	return c, err
+}
+
+// interrupted reports whether err is SQLite refusing to read a case because a process was killed
+// in a write transaction (during a bulk load, which uses a rollback journal): the hot journal
+// must be rolled back first, and a read-only connection may not.
+func interrupted(path string, err error) bool {
+	var se sqlite3.Error
+	if !errors.As(err, &se) || se.Code != sqlite3.ErrReadonly {
+		return false
+	}
+	_, jerr := os.Stat(path + "-journal")
+	return jerr == nil
+}
+
+// rollBackInterrupted rolls back the transaction a killed writer left in the case's journal, as
+// the next writer would: the case returns to its last committed state (nothing committed is
+// changed). It takes the writer lock, so that it never meets a writer at work.
+func rollBackInterrupted(ctx context.Context, path string) error {
+	lock, err := lockWriter(path, false, WriterWait)
+	if err != nil {
+		return err
+	}
+	defer closeLock(lock)
+	db, err := sql.Open(driverName, dsn(path, "rw"))
+	if err != nil {
+		return err
+	}
+	var n int
+	err = db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n) // the first read rolls back
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func openReadOnly(ctx context.Context, path string) (*Case, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("%s: %w (create one with `breachline init` or `breachline ingest`)", path, ErrNoCase)
 	}
@@ -97,18 +157,68 @@ func open(ctx context.Context, path string, create bool, key *normalize.HandleKe
 	if _, err := os.Stat(path); err != nil && !create {
 		return nil, fmt.Errorf("%s: %w (create one with `breachline init` or `breachline ingest`)", path, ErrNoCase)
 	}
+	if create {
+		if err := createAtomically(ctx, path, key); err != nil {
+			return nil, err
+		}
+	}
+	lock, err := lockWriter(path, false, WriterWait)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	db, err := sql.Open(driverName, dsn(path, "rwc"))
 	if err != nil {
+		closeLock(lock)
 		return nil, err
 	}
 	// One connection: SQLite has one writer anyway, and pragmas then apply to every statement.
 	db.SetMaxOpenConns(1)
-	c := &Case{db: db, path: path, now: time.Now, presetKey: key}
+	c := &Case{db: db, path: path, now: time.Now, presetKey: key, lock: lock}
 	if err := c.migrate(ctx); err != nil {
 		db.Close()
+		closeLock(lock)
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
+}
+
+// createAtomically makes a new case at path, unless a file is already there: the schema is
+// built under a temporary name beside it and linked into place only when whole, so that a
+// process killed while creating a case never leaves an empty or half-made file under its name
+// (which a later command would refuse as not a case). When another process links its case first,
+// that one is the case.
+func createAtomically(ctx context.Context, path string, key *normalize.HandleKey) error {
+	if _, err := os.Lstat(path); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return nil // there is a file (or something that open will report)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".creating-*")
+	if err != nil {
+		return fmt.Errorf("%s: cannot create the case: %w", path, err)
+	}
+	tmp := f.Name()
+	f.Close()
+	defer func() {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			_ = os.Remove(tmp + suffix)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return err
+	}
+	c, err := open(ctx, tmp, false, key)
+	if err != nil {
+		return err
+	}
+	if err := c.Close(); err != nil { // checkpoints: the temporary file holds everything
+		return err
+	}
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		// A file system without hard links: rename, which replaces, so only onto nothing.
+		if _, serr := os.Lstat(path); errors.Is(serr, fs.ErrNotExist) {
+			return os.Rename(tmp, path)
+		}
+	}
+	return nil
 }
 
 // dsn builds the go-sqlite3 connection string: WAL so that readers never block the ingest, a
@@ -136,7 +246,21 @@ func (c *Case) SetClock(now func() time.Time) { c.now = now }
 // is one self-contained file.
 func (c *Case) Close() error {
 	_, _ = c.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	return c.db.Close()
+	err := c.db.Close()
+	closeLock(c.lock) // after the database: see lockWriter
+	return err
+}
+
+// WaitForWriter waits, up to WriterWait, until no process has the case at path open to write,
+// and returns ErrBusy if one still has: a command that finds a case half created (an empty file,
+// a schema half made) waits for its creator before judging it.
+func WaitForWriter(path string) error {
+	f, err := lockWriter(path, false, WriterWait)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	closeLock(f)
+	return nil
 }
 
 // withTx runs fn in a transaction, committing when it returns nil and rolling back otherwise.

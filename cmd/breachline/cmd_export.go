@@ -128,7 +128,7 @@ func (c *exportCmd) run(ctx context.Context, e *env, _ []string) error {
 	if err != nil {
 		return err
 	}
-	meta, err := export.CaseMeta(ctx, cs, c.table, c.filters.String(), version())
+	meta, err := export.CaseMeta(ctx, cs, c.table, c.filters.text(e.key), version())
 	if err != nil {
 		return err
 	}

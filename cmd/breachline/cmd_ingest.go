@@ -9,12 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"github.com/spf13/pflag"
 
 	"github.com/breachline/breachline/ingest"
 	"github.com/breachline/breachline/ingest/accesslog"
 	"github.com/breachline/breachline/ingest/all"
 	"github.com/breachline/breachline/internal/progress"
+	"github.com/breachline/breachline/normalize"
 	"github.com/breachline/breachline/report"
 	"github.com/breachline/breachline/timeline"
 )
@@ -55,6 +57,7 @@ type ingestCmd struct {
 	maxRecord   int
 	reparse     bool
 	workers     int
+	inflate     int
 	loc         *time.Location
 	locFrom     string          // where the zone of --assume-tz Local was read from
 	lake        lakeIngestFlags // --to-lake, --handle-key (ingest_lake.go)
@@ -67,6 +70,7 @@ func (c *ingestCmd) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.assumeTZ, "assume-tz", "", "time zone for timestamps that carry none: an IANA name such as Europe/Berlin, or UTC (never guessed); Local is resolved to this machine's zone name")
 	fs.StringArrayVar(&c.secretPaths, "secret-path", nil, "glob of files that hold secrets, for auditd (repeatable), e.g. '/run/secrets/*'")
 	fs.IntVar(&c.maxRecord, "max-record", ingest.DefaultMaxRecord, "largest record in bytes; a longer one is rejected and reading goes on")
+	fs.IntVar(&c.inflate, "max-inflate-ratio", ingest.DefaultMaxInflateRatio, fmt.Sprintf("largest decompressed/compressed size ratio of a gzip file beyond the first %d MiB; a gzip bomb is stopped there, its evidence marked incomplete (0: no limit)", ingest.DefaultInflateAllowance>>20))
 	fs.BoolVar(&c.reparse, "reparse", false, "parse files already in the case again, as a new version of their evidence")
 	fs.IntVar(&c.workers, "workers", 0, "files, and pieces of a large line-oriented log, to read and parse at once (0: one per core); the case is the same whatever the number")
 	c.lake.AddFlags(fs)
@@ -107,6 +111,9 @@ func (c *ingestCmd) check(args []string) error {
 	if c.workers < 0 {
 		return usagef("--workers must be 0 (one per core) or more")
 	}
+	if c.inflate < 0 {
+		return usagef("--max-inflate-ratio must be 0 (no limit) or more")
+	}
 	if c.maxRecord < 1024 {
 		return usagef("--max-record must be at least 1024 bytes")
 	}
@@ -118,7 +125,12 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 		Ingesters: c.ingesters,
 		Reparse:   c.reparse,
 		Workers:   c.workers,
-		Options:   ingest.Options{MaxRecord: c.maxRecord, AssumeTZ: c.loc, SecretPaths: c.secretPaths, LogFormat: c.logFormat},
+		// 0 on the command line means no limit; in Config it means the default.
+		MaxInflateRatio: c.inflate,
+		Options:         ingest.Options{MaxRecord: c.maxRecord, AssumeTZ: c.loc, SecretPaths: c.secretPaths, LogFormat: c.logFormat},
+	}
+	if c.inflate == 0 {
+		cfg.MaxInflateRatio = -1
 	}
 	if c.format != "" {
 		cfg.Force, _ = ingest.Lookup(c.ingesters, c.format)
@@ -131,7 +143,7 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 	inputs := ingest.Expand(paths)
 	if len(inputs.Files) == 0 {
 		for _, r := range inputs.Bad {
-			fmt.Fprintf(e.stderr, "error: %v\n", r.Err)
+			fmt.Fprintf(e.stderr, "error: %s\n", normalize.Printable(r.Err.Error()))
 		}
 		if len(inputs.Bad) == 0 {
 			return fmt.Errorf("no evidence files under %s", strings.Join(paths, ", "))
@@ -150,18 +162,29 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 
 	bulk, err := cs.BeginBulk(ctx, inputs.Bytes)
 	if err != nil {
-		return err
+		if !sqliteBusy(err) {
+			return err
+		}
+		// A reader has the case open in write-ahead-log mode, which the bulk load's journal
+		// switch needs to itself: store the files the ordinary way, and the reader goes on.
+		e.note("note: %s is being read by another command: ingesting without the bulk load", normalize.Printable(e.casePath))
+		bulk = nil
 	}
 	bar := progress.New(e.stderr, inputs.Bytes, e.quiet)
 	cfg.Progress = bar
 	results, runErr := ingest.RunInputs(ctx, cfg, inputs, cs.Sink(ctx, e.actor()))
 	bar.Finish()
 	// Indexes and the WAL are put right even when the ingest was interrupted.
-	if err := bulk.End(context.WithoutCancel(ctx)); err != nil && runErr == nil {
-		runErr = err
+	if bulk != nil {
+		if err := bulk.End(context.WithoutCancel(ctx)); err != nil && runErr == nil {
+			runErr = err
+		}
 	}
 	printIngestSummary(e, results)
 	if runErr != nil {
+		if sqliteBusy(runErr) {
+			return fmt.Errorf("%w (%w)", timeline.ErrBusy, runErr)
+		}
 		return runErr
 	}
 	if ingest.Partial(results) {
@@ -170,8 +193,23 @@ func (c *ingestCmd) run(ctx context.Context, e *env, paths []string) error {
 	return nil
 }
 
+// sqliteBusy reports whether err is SQLite's "database is locked": another process held the
+// case past the busy timeout.
+func sqliteBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
 func openOrCreate(ctx context.Context, e *env) (*timeline.Case, error) {
 	exists, err := checkCaseFile(ctx, e.casePath)
+	if err != nil && exists {
+		// Another ingest may be creating the case right now: its file is empty, or its schema
+		// half made, until that ingest is done. Judge it once no one is writing it.
+		if werr := timeline.WaitForWriter(e.casePath); werr != nil {
+			return nil, werr
+		}
+		exists, err = checkCaseFile(ctx, e.casePath)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -223,20 +261,23 @@ func printIngestSummary(e *env, results []ingest.Result) {
 		}
 	}
 	_ = t.Flush()
+	// Paths and messages quote file names, which anyone who could write the evidence chose:
+	// escaped, as every other field is on output.
 	for _, r := range results {
+		path := normalize.Printable(r.Path)
 		if r.Err != nil {
-			fmt.Fprintf(e.stderr, "error: %v\n", r.Err)
+			fmt.Fprintf(e.stderr, "error: %s\n", normalize.Printable(r.Err.Error()))
 		}
 		if r.Failed != "" {
-			fmt.Fprintf(e.stderr, "error: %s: %s (its rejects are stored: breachline rejects --evidence %s)\n", r.Path, r.Failed, r.Path)
+			fmt.Fprintf(e.stderr, "error: %s: %s (its rejects are stored: breachline rejects --evidence %s)\n", path, r.Failed, path)
 		}
 		if r.Evidence != nil {
 			for _, n := range r.Evidence.Notes {
-				e.note("note: %s: %s", r.Path, n)
+				e.note("note: %s: %s", path, normalize.Printable(n))
 			}
 		}
 	}
-	e.note("%d events and %d rejects stored in %s", events, rejects, e.casePath)
+	e.note("%d events and %d rejects stored in %s", events, rejects, normalize.Printable(e.casePath))
 }
 
 // tuneGC raises the garbage collector's target for an ingest and returns the function that

@@ -72,11 +72,14 @@ func (c *filterFlags) forCase(ctx context.Context, e *env, cs *timeline.Case, f 
 }
 
 // set reports whether any filter flag was given.
-func (c *filterFlags) set() bool { return c.String() != "" }
+func (c *filterFlags) set() bool { return c.text(nil) != "" }
 
-// String is the filter as flags, in a fixed order with times normalised to UTC, for the records
+// text is the filter as flags, in a fixed order with times normalised to UTC, for the records
 // that say which events an output holds ("--since 2026-03-03T00:00:00Z --source aws-cloudtrail").
-func (c *filterFlags) String() string {
+// A value typed by the examiner may be a secret itself (--contains with a token found
+// elsewhere): with the case's key, every value is redacted as the ingest redacts log text, so
+// the custody log and the exported files never hold it.
+func (c *filterFlags) text(key *normalize.HandleKey) string {
 	var parts []string
 	for _, name := range filterFlagNames {
 		fl := c.fs.Lookup(name)
@@ -91,6 +94,9 @@ func (c *filterFlags) String() string {
 			}
 		case "source", "category":
 			v = strings.Trim(v, "[]")
+		}
+		if key != nil {
+			v, _ = key.Redact(v)
 		}
 		parts = append(parts, "--"+name+" "+quoteFlag(v))
 	}

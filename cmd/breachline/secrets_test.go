@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,4 +144,119 @@ func TestPlantedSecretsAppearNowhere(t *testing.T) {
 		}
 	}
 	require.Regexp(t, `access_token=case-hmac:[0-9a-f]{64}`, out, "tokens must be replaced by handles, not dropped")
+}
+
+// TestPlantedSecretsInEveryExport exports every table of the planted case to every format (and
+// Parquet partitioned by day and source), and requires that no planted token is in any file
+// written, read the way a reader of it would: raw bytes, every part of a workbook, every value
+// and the metadata of an Arrow or Parquet file decoded. The progress bars (drawn on a
+// pseudo-terminal) and the error output of refused exports are searched too.
+func TestPlantedSecretsInEveryExport(t *testing.T) {
+	dir := t.TempDir()
+	pc := newPlantedCase(t, dir, "testdata/secrets/evidence")
+	out := filepath.Join(dir, "exports")
+	require.NoError(t, os.Mkdir(out, 0o755))
+	formats := []string{"arrow", "parquet", "xlsx", "csv", "jsonl", "timesketch"}
+	tables := []string{"events", "findings", "credentials", "exposures", "uses", "rejects"}
+	for _, f := range formats {
+		ext := f
+		if f == "timesketch" {
+			ext = "jsonl"
+		}
+		for _, table := range tables {
+			if f == "timesketch" && table != "events" {
+				continue // a Timesketch timeline is made of events
+			}
+			pc.collect(exitOK, "export", "--to", f, "--table", table, "--out", filepath.Join(out, f+"-"+table+"."+ext))
+		}
+		pc.collect(exitOK, "export", "--to", f, "--contains", "PLANTED", "--out", filepath.Join(out, f+"-filtered."+ext))
+	}
+	pc.collect(exitOK, "export", "--to", "parquet", "--partition", "day,source", "--out", filepath.Join(out, "lake"))
+	for _, tok := range pc.tokens {
+		pc.collect(exitUsage, "export", "--to", "csv", "--credential", tok, "--out", filepath.Join(out, "refused.csv"))
+	}
+	t.Run("token typed as a filter", func(t *testing.T) { exportFilterLeak(t, pc) })
+
+	// Progress bars are drawn only on a terminal: give the commands one.
+	if ptmx, tty, err := openPTY(); err != nil {
+		t.Logf("no pseudo-terminal (%v): progress bars not searched", err)
+	} else {
+		var drawn bytes.Buffer
+		copied := make(chan struct{})
+		go func() { _, _ = io.Copy(&drawn, ptmx); close(copied) }()
+		for _, args := range [][]string{
+			{"ingest", "--reparse", "testdata/secrets/evidence"},
+			{"export", "--to", "parquet", "--out", filepath.Join(out, "tty.parquet")},
+			{"export", "--to", "xlsx", "--out", filepath.Join(out, "tty.xlsx")},
+			{"timeline", "--credential", pc.tokens[0]},
+		} {
+			var o bytes.Buffer
+			Main(context.Background(), append(args, "--case", pc.path), &o, tty)
+			pc.out.Write(o.Bytes())
+		}
+		tty.Close()
+		<-copied
+		ptmx.Close()
+		require.NotZero(t, drawn.Len(), "the commands drew on the terminal")
+		pc.out.Write(drawn.Bytes())
+	}
+
+	var files []string
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	}))
+	require.Greater(t, len(files), 30)
+	texts := map[string]string{}
+	for _, f := range files {
+		texts[f] = exportedText(t, f)
+	}
+	for _, tok := range pc.tokens {
+		require.NotContains(t, pc.out.String(), tok, "a planted token reached the output")
+		for f, text := range texts {
+			require.False(t, strings.Contains(text, tok), "planted token %q is in %s", tok, f)
+		}
+	}
+	require.Regexp(t, `case-hmac:[0-9a-f]{64}`, texts[filepath.Join(out, "parquet-events.parquet")], "tokens become handles in exports, not dropped")
+}
+
+// exportFilterLeak exports, on a copy of the case, with a planted token typed as --contains, and
+// looks for the token in the custody log, in its output and in the exported files.
+//
+// The filter is recorded in the custody entry's "filter", in the Arrow and Parquet metadata
+// (breachline.filter) and on the workbook's Summary sheet, and `custody` prints it: each value
+// is redacted with the case's key first (filterFlags.text).
+func exportFilterLeak(t *testing.T, pc *plantedCase) {
+	dir := t.TempDir()
+	casePath := filepath.Join(dir, "copy.db")
+	b, err := os.ReadFile(pc.path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(casePath, b, 0o644))
+	var out bytes.Buffer
+	tok := pc.tokens[0]
+	for _, f := range []string{"csv", "arrow", "parquet", "xlsx"} {
+		var o, e bytes.Buffer
+		code := Main(context.Background(), []string{"export", "--case", casePath, "--to", f, "--contains", tok, "--out", filepath.Join(dir, "x."+f)}, &o, &e)
+		require.Equal(t, exitOK, code, e.String())
+		out.Write(o.Bytes())
+		out.Write(e.Bytes())
+	}
+	var o, e bytes.Buffer
+	require.Equal(t, exitOK, Main(context.Background(), []string{"custody", "--case", casePath}, &o, &e))
+	out.Write(o.Bytes())
+	var leaks []string
+	if strings.Contains(out.String(), tok) {
+		leaks = append(leaks, "custody output")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, en := range entries {
+		if strings.Contains(exportedText(t, filepath.Join(dir, en.Name())), tok) {
+			leaks = append(leaks, en.Name())
+		}
+	}
+	if len(leaks) > 0 {
+		t.Fatalf("a token typed as --contains is recorded verbatim in: %s", strings.Join(leaks, ", "))
+	}
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/breachline/breachline/normalize"
 )
 
 // Bar implements ingest.Progress. It is safe for concurrent use, as the core needs: the files
@@ -54,7 +56,8 @@ func (b *Bar) StartFile(path string, _ int64) {
 	if b == nil {
 		return
 	}
-	name := filepath.Base(path)
+	// The name is the evidence's, chosen by whoever wrote it: escaped like every field shown.
+	name := normalize.Printable(filepath.Base(path))
 	b.file.Store(&name)
 	b.bar.Describe(name)
 }

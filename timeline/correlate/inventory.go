@@ -130,10 +130,17 @@ func readCSV(path string, b []byte) ([]row, error) {
 		if errors.Is(err, io.EOF) {
 			return rows, nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// After a parse error the reader holds no record, so FieldPos would panic: the
+			// error knows its line.
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
 			return nil, fmt.Errorf("%s:%d: %v", path, line, scrub(err))
 		}
+		line, _ := r.FieldPos(0)
 		f := map[string]string{}
 		for i, v := range rec {
 			if i < len(header) {
