@@ -76,8 +76,9 @@ echo "== export: the $m-event access-log case"
 /usr/bin/time -f "%e %M" -o "$work/tl.time" bin/breachline timeline -q --case "$work/access.db" --format jsonl >/dev/null
 read -r tl_s tl_kb < "$work/tl.time"
 printf "%-22s %8.2f s  peak RSS %4d MB\n" "timeline --format jsonl" "$tl_s" $((tl_kb / 1024))
+help="$(bin/breachline export --help)" # once: grep -q would end the pipe early, and pipefail fail it
 for to in jsonl csv arrow parquet xlsx timesketch; do
-	if ! bin/breachline export --help | grep -q "^  $to "; then continue; fi
+	if ! grep -q "^  $to " <<<"$help"; then continue; fi
 	/usr/bin/time -f "%e %M" -o "$work/ex.time" bin/breachline export -q --case "$work/access.db" --to "$to" --out "$work/out.$to" >/dev/null
 	read -r ex_s ex_kb < "$work/ex.time"
 	awk -v to="$to" -v s="$ex_s" -v kb="$ex_kb" -v tl="$tl_s" -v m="$m" -v size="$(stat -c %s "$work/out.$to")" 'BEGIN {
