@@ -84,6 +84,9 @@ func (c *exportCmd) check(args []string) error {
 	if !slices.Contains(export.Tables, c.table) {
 		return usagef("--table: unknown table %q (known: %s)", c.table, strings.Join(export.Tables, ", "))
 	}
+	if tf, ok := c.format.(export.TableFormat); ok && !slices.Contains(tf.Tables(), c.table) {
+		return usagef("--table %s: %s writes only %s", c.table, c.to, strings.Join(tf.Tables(), ", "))
+	}
 	if c.table != "events" && c.filters.set() && c.to != "xlsx" {
 		return usagef("the timeline filters select events; --table %s is exported whole (drop the filters)", c.table)
 	}

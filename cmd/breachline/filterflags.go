@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -50,6 +51,15 @@ func (c *filterFlags) filter() (timeline.Filter, error) {
 	for _, cat := range c.categories {
 		if !normalize.Category(cat).Valid() {
 			return f, usagef("--category: unknown category %q (known: %s)", cat, categoryNames())
+		}
+	}
+	if c.ip != "" {
+		if strings.Contains(c.ip, "/") {
+			if _, err := netip.ParsePrefix(c.ip); err != nil {
+				return f, usagef("--ip %q: not a CIDR prefix (e.g. 203.0.113.0/24)", c.ip)
+			}
+		} else if ip, _ := normalize.SplitAddress(c.ip); ip == "" {
+			return f, usagef("--ip %q: not an IP address or CIDR prefix", c.ip)
 		}
 	}
 	if c.credential != "" {

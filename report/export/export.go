@@ -152,5 +152,13 @@ type Partitioner interface {
 	Partitions() []string
 }
 
+// TableFormat is implemented by formats that write only some tables (a Timesketch timeline is
+// made of events): the command refuses the others before reading anything.
+type TableFormat interface {
+	Format
+	// Tables lists the --table values the format writes.
+	Tables() []string
+}
+
 // Tables lists the table names in the order --help shows them.
 var Tables = []string{"events", "findings", "credentials", "exposures", "uses", "rejects"}

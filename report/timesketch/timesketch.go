@@ -23,6 +23,9 @@ type Format struct{}
 func (Format) Name() string { return "timesketch" }
 
 // Summary is the line --help shows.
+// Tables implements export.TableFormat: a Timesketch timeline is made of events.
+func (Format) Tables() []string { return []string{"events"} }
+
 func (Format) Summary() string {
 	return "Timesketch JSONL (.jsonl): events with message/datetime/timestamp, findings as tags"
 }
