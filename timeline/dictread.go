@@ -3,12 +3,10 @@ package timeline
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/breachline/breachline/normalize"
 )
@@ -156,50 +154,26 @@ func dictEvents(ctx context.Context, tx *sql.Tx, d *dictionary, q string, args [
 		return err
 	}
 	defer rows.Close()
-	var eid, raw []byte
-	var ns int64
-	var timeRaw any
+	var r storedRow
 	var ids [11]sql.NullInt64
 	var shape sql.NullInt64
-	var source, parser, res, reqID, sum, path, attrs sql.NullString
-	var line, index sql.NullInt64
-	var offset, length int64
-	dst := []any{&eid, &ns, &timeRaw}
+	var attrs sql.NullString
+	dst := r.head()
 	for i := range ids {
 		dst = append(dst, &ids[i])
 	}
-	dst = append(dst, &source, &parser, &res, &reqID, &sum, &path, &offset, &length, &line, &index, &raw, &shape, &attrs)
-	var strs [11]string
+	dst = append(append(dst, r.middle()...), &shape, &attrs)
 	var quoteBuf []byte
 	for rows.Next() {
 		if err := rows.Scan(dst...); err != nil {
 			return err
 		}
 		for i := range ids {
-			if strs[i], err = d.get(ids[i]); err != nil {
+			if r.strs[i], err = d.get(ids[i]); err != nil {
 				return err
 			}
 		}
-		e := &normalize.Event{ID: hex.EncodeToString(eid), Time: time.Unix(0, ns).UTC(), Offset: offset, Length: length}
-		switch v := timeRaw.(type) {
-		case int64:
-			e.TimeRaw = renderTimeRaw(e.Time, v)
-		case string:
-			e.TimeRaw = v
-		case []byte:
-			e.TimeRaw = string(v)
-		}
-		e.TZBasis, e.Category, e.Action, e.Outcome = strs[0], normalize.Category(strs[1]), strs[2], normalize.Outcome(strs[3])
-		e.Principal, e.PrincipalType, e.SrcIP, e.UserAgent = strs[4], strs[5], strs[6], strs[7]
-		e.Credential, e.ResourceType, e.SecretRef = strs[8], strs[9], strs[10]
-		e.Source, e.Parser, e.Resource, e.RequestID = source.String, parser.String, res.String, reqID.String
-		e.EvidenceSHA256, e.EvidencePath = sum.String, path.String
-		e.RawSHA256 = hex.EncodeToString(raw)
-		e.Line = line.Int64
-		e.RecordIndex = normalize.NoIndex
-		if index.Valid {
-			e.RecordIndex = index.Int64
-		}
+		e := r.event()
 		if attrs.Valid {
 			if shape.Valid {
 				shapeText, err := d.get(shape)

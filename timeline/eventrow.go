@@ -279,26 +279,28 @@ var selectEvent = selectEventsFrom("events")
 
 type scanner interface{ Scan(...any) error }
 
-// scanEvent reads a row of selectEventsFrom back into the event ingest stored.
-func scanEvent(s scanner) (*normalize.Event, error) {
-	var e normalize.Event
-	var eid, raw []byte
-	var ns int64
-	var timeRaw any
-	var dict [11]sql.NullString
-	var source, parser, res, reqID, sum, path, shape, attrs, coded sql.NullString
-	var line, index sql.NullInt64
-	dst := []any{&eid, &ns, &timeRaw}
-	for i := range dict {
-		dst = append(dst, &dict[i])
-	}
-	dst = append(dst, &source, &parser, &res, &reqID, &sum, &path, &e.Offset, &e.Length, &line, &index, &raw, &shape, &attrs, &coded)
-	if err := s.Scan(dst...); err != nil {
-		return nil, err
-	}
-	e.ID = hex.EncodeToString(eid)
-	e.Time = time.Unix(0, ns).UTC()
-	switch v := timeRaw.(type) {
+// storedRow holds the columns both event readers scan (selectEventsFrom and selectEventIDs), the
+// dictionary fields as text once resolved; event turns them into the event, attrs aside.
+type storedRow struct {
+	eid, raw                              []byte
+	ns, offset, length                    int64
+	timeRaw                               any
+	strs                                  [11]string
+	source, parser, res, reqID, sum, path sql.NullString
+	line, index                           sql.NullInt64
+}
+
+// head returns the scan targets of the columns before the dictionary fields, and middle those
+// between the dictionary fields and the attrs shape.
+func (r *storedRow) head() []any { return []any{&r.eid, &r.ns, &r.timeRaw} }
+func (r *storedRow) middle() []any {
+	return []any{&r.source, &r.parser, &r.res, &r.reqID, &r.sum, &r.path, &r.offset, &r.length, &r.line, &r.index, &r.raw}
+}
+
+// event is the stored event without its attrs.
+func (r *storedRow) event() *normalize.Event {
+	e := &normalize.Event{ID: hex.EncodeToString(r.eid), Time: time.Unix(0, r.ns).UTC(), Offset: r.offset, Length: r.length}
+	switch v := r.timeRaw.(type) {
 	case int64:
 		e.TimeRaw = renderTimeRaw(e.Time, v)
 	case string:
@@ -306,17 +308,38 @@ func scanEvent(s scanner) (*normalize.Event, error) {
 	case []byte:
 		e.TimeRaw = string(v)
 	}
-	e.TZBasis, e.Category, e.Action, e.Outcome = dict[0].String, normalize.Category(dict[1].String), dict[2].String, normalize.Outcome(dict[3].String)
-	e.Principal, e.PrincipalType, e.SrcIP, e.UserAgent = dict[4].String, dict[5].String, dict[6].String, dict[7].String
-	e.Credential, e.ResourceType, e.SecretRef = dict[8].String, dict[9].String, dict[10].String
-	e.Source, e.Parser, e.Resource, e.RequestID = source.String, parser.String, res.String, reqID.String
-	e.EvidenceSHA256, e.EvidencePath = sum.String, path.String
-	e.RawSHA256 = hex.EncodeToString(raw)
-	e.Line = line.Int64
+	d := &r.strs
+	e.TZBasis, e.Category, e.Action, e.Outcome = d[0], normalize.Category(d[1]), d[2], normalize.Outcome(d[3])
+	e.Principal, e.PrincipalType, e.SrcIP, e.UserAgent = d[4], d[5], d[6], d[7]
+	e.Credential, e.ResourceType, e.SecretRef = d[8], d[9], d[10]
+	e.Source, e.Parser, e.Resource, e.RequestID = r.source.String, r.parser.String, r.res.String, r.reqID.String
+	e.EvidenceSHA256, e.EvidencePath = r.sum.String, r.path.String
+	e.RawSHA256 = hex.EncodeToString(r.raw)
+	e.Line = r.line.Int64
 	e.RecordIndex = normalize.NoIndex
-	if index.Valid {
-		e.RecordIndex = index.Int64
+	if r.index.Valid {
+		e.RecordIndex = r.index.Int64
 	}
+	return e
+}
+
+// scanEvent reads a row of selectEventsFrom back into the event ingest stored.
+func scanEvent(s scanner) (*normalize.Event, error) {
+	var r storedRow
+	var dict [11]sql.NullString
+	var shape, attrs, coded sql.NullString
+	dst := r.head()
+	for i := range dict {
+		dst = append(dst, &dict[i])
+	}
+	dst = append(append(dst, r.middle()...), &shape, &attrs, &coded)
+	if err := s.Scan(dst...); err != nil {
+		return nil, err
+	}
+	for i := range dict {
+		r.strs[i] = dict[i].String
+	}
+	e := r.event()
 	if attrs.Valid {
 		if shape.Valid {
 			b, ok := decodeAttrs(make([]byte, 0, len(shape.String)+len(attrs.String)+len(coded.String)+2),
@@ -329,5 +352,5 @@ func scanEvent(s scanner) (*normalize.Event, error) {
 			e.AttrsJSON = []byte(attrs.String)
 		}
 	}
-	return &e, nil
+	return e, nil
 }
