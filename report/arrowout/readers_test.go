@@ -12,14 +12,6 @@ import (
 	"github.com/breachline/breachline/report/export/exporttest"
 )
 
-func names(cols []export.Column) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.Name
-	}
-	return out
-}
-
 // TestIndependentReader reads the files with the JavaScript apache-arrow package, which shares
 // no code with arrow-go, and compares every value.
 func TestIndependentReader(t *testing.T) {
@@ -30,7 +22,7 @@ func TestIndependentReader(t *testing.T) {
 			require.NoError(t, err)
 			spot := []int{0, 1, 2, 3, len(rows) / 2, len(rows) - 1}
 			s := arrowtest.Node(t, "arrow", write(t, table), "--spot", arrowtest.SpotArg(spot))
-			arrowtest.RequireValues(t, s, names(table.Columns), rows, spot)
+			arrowtest.RequireValues(t, s, table.Names(), rows, spot)
 			for i, c := range table.Columns {
 				require.Equal(t, c.Nullable, s.Columns[i].Nullable, c.Name)
 			}

@@ -23,10 +23,7 @@ func (Format) Summary() string {
 // Write writes req.Table to path.
 func (Format) Write(ctx context.Context, path string, req *export.Request) error {
 	return export.WriteFile(path, func(bw *bufio.Writer) error {
-		header := make([]string, len(req.Table.Columns))
-		for i, c := range req.Table.Columns {
-			header[i] = c.Name
-		}
+		header := req.Table.Names()
 		w := report.NewCSV(bw, header...)
 		cells := make([]string, len(header))
 		err := req.Table.Rows(ctx, func(r export.Row) error {

@@ -83,6 +83,15 @@ func (t *Table) Index(name string) int {
 	return -1
 }
 
+// Names are the table's column names, in order: a header row.
+func (t *Table) Names() []string {
+	out := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
 // Meta says what an export holds and where it came from. Formats that carry metadata (Arrow
 // schema metadata, Parquet key/value metadata, the workbook's Summary sheet) write all of it.
 type Meta struct {

@@ -13,14 +13,6 @@ import (
 	"github.com/breachline/breachline/report/export/exporttest"
 )
 
-func names(cols []export.Column) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.Name
-	}
-	return out
-}
-
 // TestIndependentReader reads the files with DuckDB, which has its own Parquet reader, and
 // compares every value. DuckDB holds UTC timestamps in microseconds, so times are compared at
 // that precision here (the arrow-go round trip checks nanoseconds).
@@ -33,7 +25,7 @@ func TestIndependentReader(t *testing.T) {
 			arrowtest.Micros(rows)
 			spot := []int{0, 1, 2, 3, len(rows) / 2, len(rows) - 1}
 			s := arrowtest.Node(t, "parquet", write(t, table), "--spot", arrowtest.SpotArg(spot))
-			arrowtest.RequireValues(t, s, names(table.Columns), rows, spot)
+			arrowtest.RequireValues(t, s, table.Names(), rows, spot)
 			require.Equal(t, []string{"ZSTD"}, s.Compression)
 			require.Equal(t, "breachline version test", s.CreatedBy)
 			require.Equal(t, table.Name, s.Metadata[arrowout.KeyTable])
@@ -51,7 +43,7 @@ func TestIndependentReaderPartitioned(t *testing.T) {
 	require.NoError(t, err)
 	for _, keys := range [][]string{{"day", "source"}, {"day"}, {"source"}} {
 		t.Run(keys[0]+"_"+keys[len(keys)-1], func(t *testing.T) {
-			cols := names(table.Columns)
+			cols := table.Names()
 			var want []export.Row
 			for _, r := range rows {
 				w := append(export.Row(nil), r...)
