@@ -33,8 +33,9 @@ found):
 A zip with an entry that escapes its folder (../, an absolute path, a link) is refused before
 anything is extracted. The bag is never changed.
 
-Exit codes: 0 every check passed, but for reproduction when --no-reproduce skips it (the verdict
-says so); 1 a check failed, or the zip was refused; 2 usage error. See docs/evidence.md.`,
+Exit codes: 0 every check passed; 1 a check failed, or the zip was refused; 2 usage error. A
+reproduction skipped with --no-reproduce does not fail the bag: the verdict says it was skipped.
+See docs/evidence.md.`,
 	new: func() runner { return &verifyCmd{} },
 }
 
