@@ -17,16 +17,17 @@ type Bulk struct {
 	dropped bool
 }
 
-// BeginBulk prepares the case for storing about inputBytes of evidence. The case leaves write-ahead
-// logging for the rollback journal while it loads: appended pages then go to the case file once,
-// instead of to the WAL and again to the file at the checkpoint, and each evidence file's
-// transaction stays atomic. For a large ingest into a case that is small by comparison the event
-// indexes are dropped too, to be rebuilt once at the end.
+// BeginBulk prepares the case for storing about inputBytes of evidence. For a large ingest into
+// a case that is small by comparison the event indexes are dropped, to be rebuilt once at the end.
+//
+// The case stays in write-ahead logging. A rollback journal writes appended pages once instead of
+// twice (to the WAL, then to the file at a checkpoint), but its writer locks readers out whenever
+// it spills its cache or commits: an index rebuild of ten million events held timeline and export
+// off for longer than their 10 s busy timeout, and the switch itself fails while a reader has the
+// case open. WAL costs 3 to 12 % of a 1M-event ingest here (docs/performance.md), and readers work
+// through the whole ingest.
 func (c *Case) BeginBulk(ctx context.Context, inputBytes int64) (*Bulk, error) {
 	b := &Bulk{c: c}
-	if _, err := c.db.ExecContext(ctx, "PRAGMA journal_mode = DELETE"); err != nil {
-		return nil, err
-	}
 	// A page cache of 64 MiB holds the b-trees' hot pages while rows are appended, and lets the
 	// index builds at the end sort in memory rather than through temporary files.
 	if _, err := c.db.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
@@ -48,7 +49,7 @@ func (c *Case) BeginBulk(ctx context.Context, inputBytes int64) (*Bulk, error) {
 	return b, nil
 }
 
-// End rebuilds dropped indexes, refreshes statistics and returns the case to write-ahead logging.
+// End rebuilds dropped indexes and refreshes statistics.
 func (b *Bulk) End(ctx context.Context) error {
 	if b.dropped {
 		// Index builds sort; SQLite's sorter can use a thread per core. Each sorting thread
@@ -60,12 +61,8 @@ func (b *Bulk) End(ctx context.Context) error {
 		if err := b.c.EnsureIndexes(ctx); err != nil {
 			return err
 		}
-		if err := b.c.Analyze(ctx); err != nil {
-			return err
-		}
-	} else if _, err := b.c.db.ExecContext(ctx, "PRAGMA optimize"); err != nil {
-		return err
+		return b.c.Analyze(ctx)
 	}
-	_, err := b.c.db.ExecContext(ctx, "PRAGMA journal_mode = WAL")
+	_, err := b.c.db.ExecContext(ctx, "PRAGMA optimize")
 	return err
 }

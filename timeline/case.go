@@ -92,8 +92,9 @@ func OpenReadOnly(ctx context.Context, path string) (*Case, error) {
 }
 
 // interrupted reports whether err is SQLite refusing to read a case because a process was killed
-// in a write transaction (during a bulk load, which uses a rollback journal): the hot journal
-// must be rolled back first, and a read-only connection may not.
+// in a write transaction while the case was in rollback-journal mode (as bulk loads of
+// earlier versions of breachline did): the hot journal must be rolled back first, and a read-only
+// connection may not.
 func interrupted(path string, err error) bool {
 	var se sqlite3.Error
 	if !errors.As(err, &se) || se.Code != sqlite3.ErrReadonly {
@@ -243,9 +244,12 @@ func (c *Case) Path() string { return c.path }
 func (c *Case) SetClock(now func() time.Time) { c.now = now }
 
 // Close checkpoints the write-ahead log into the case file and closes it, so that a closed case
-// is one self-contained file.
+// is one self-contained file. Only a writer checkpoints: a truncating checkpoint waits for every
+// other reader, and a reading command closing during an ingest waited out its busy timeout.
 func (c *Case) Close() error {
-	_, _ = c.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if c.lock != nil {
+		_, _ = c.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 	err := c.db.Close()
 	closeLock(c.lock) // after the database: see lockWriter
 	return err
