@@ -65,7 +65,7 @@ fuzz:
 	done
 
 # Kill each writing command 50 times at random points and check the case after each
-# (cmd/breachline/crash_kill_test.go; make test runs it 6 times per command).
+# (cmd/breachline/crash_kill_test.go; make test runs it 6 times per command: ingest, correlate, export, bundle).
 crash:
 	BREACHLINE_CRASH_RUNS=50 $(GO) test $(GOFLAGS_) -run '^TestKilled' -count=1 -v ./cmd/breachline
 

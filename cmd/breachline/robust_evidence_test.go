@@ -102,9 +102,36 @@ func TestEvidenceIsNeverModified(t *testing.T) {
 		run("export", "--to", f, "--out", filepath.Join(out, "events."+f))
 	}
 	run("export", "--to", "parquet", "--partition", "day,source", "--out", filepath.Join(out, "lake"))
+	run("lake", "export", "--out", filepath.Join(out, "case-lake"))
+	run("case", "set", "controller_name=Example Hosting", "contact=dpo@example.com")
+	run("case", "import", "../../samples/incident/profile.yaml")
+	run("case", "show")
+	for _, f := range []string{"md", "html", "pdf", "json"} {
+		run("report", "--regime", "gdpr-art33", "--format", f, "--out", filepath.Join(out, "report."+f))
+	}
+	run("report", "--list")
 	run("handle-key")
 	run("migrate")
 	run("custody", "--head")
+	// The commands that take no case: keygen, bundle's verification, a lake ingest.
+	bare := func(args ...string) {
+		t.Helper()
+		var o, e bytes.Buffer
+		code := Main(context.Background(), args, &o, &e)
+		require.Contains(t, []int{exitOK, exitPartial}, code, "%v: %s", args, e.String())
+		require.Equal(t, want, stampEvidence(t, ev), "evidence changed by %v", args)
+	}
+	key := filepath.Join(out, "signer.key")
+	bare("keygen", "--out", key)
+	bag, zipped := filepath.Join(out, "bag"), filepath.Join(out, "bag.zip")
+	run("bundle", "--key", key, "--tsq", "--out", bag)
+	run("bundle", "--key", key, "--no-originals", "--out", zipped)
+	// verify reads the bag and changes it no more than the evidence.
+	bagStamp := stampEvidence(t, bag)
+	bare("verify", "--pubkey", key+".pub", bag)
+	require.Equal(t, bagStamp, stampEvidence(t, bag), "verify changed the bag")
+	bare("verify", "--pubkey", key+".pub", "--no-reproduce", zipped) // bagged without originals
+	bare("ingest", "-q", "--to-lake", filepath.Join(out, "lake-direct"), ev)
 	var names []string
 	for p := range want {
 		names = append(names, filepath.Base(p))
