@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,7 +22,8 @@ import (
 
 // exportedText is everything a reader of an export file can get out of it, as text: the raw
 // bytes, and for containers and compressed formats what they hold (every part of an xlsx zip;
-// every value and the metadata of an Arrow or Parquet file, decoded with arrow-go).
+// every value and the metadata of an Arrow or Parquet file, decoded with arrow-go; the text of a
+// PDF, extracted with pdftotext, which CI installs).
 func exportedText(t *testing.T, path string) string {
 	t.Helper()
 	raw, err := os.ReadFile(path)
@@ -30,7 +32,7 @@ func exportedText(t *testing.T, path string) string {
 	b.Write(raw)
 	b.WriteByte('\n')
 	switch filepath.Ext(path) {
-	case ".xlsx":
+	case ".xlsx", ".zip":
 		zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 		require.NoError(t, err)
 		for _, f := range zr.File {
@@ -50,6 +52,18 @@ func exportedText(t *testing.T, path string) string {
 			require.NoError(t, err)
 			recordText(&b, rec)
 		}
+	case ".pdf":
+		bin, err := exec.LookPath("pdftotext")
+		if err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatal("pdftotext is not installed (apt-get install poppler-utils); CI requires it")
+			}
+			t.Logf("pdftotext is not installed: the text of %s is not searched", path)
+			break
+		}
+		text, err := exec.Command(bin, "-layout", path, "-").Output()
+		require.NoError(t, err)
+		b.Write(text)
 	case ".parquet":
 		r, err := file.OpenParquetFile(path, false)
 		require.NoError(t, err)

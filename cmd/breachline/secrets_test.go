@@ -25,14 +25,18 @@ type plantedCase struct {
 	out bytes.Buffer
 }
 
-func newPlantedCase(t *testing.T, dir, evidenceDir string) *plantedCase {
+func newPlantedCase(t *testing.T, dir string, evidenceDirs ...string) *plantedCase {
 	raw, err := os.ReadFile("testdata/secrets/tokens.txt")
 	require.NoError(t, err)
 	pc := &plantedCase{t: t, path: filepath.Join(dir, "case.db"), tokens: strings.Fields(string(raw))}
 	require.NotEmpty(t, pc.tokens)
-	evidence, err := filepath.Glob(filepath.Join(evidenceDir, "*"))
-	require.NoError(t, err)
-	require.NotEmpty(t, evidence)
+	var evidence []string
+	for _, d := range evidenceDirs {
+		files, err := filepath.Glob(filepath.Join(d, "*"))
+		require.NoError(t, err)
+		require.NotEmpty(t, files)
+		evidence = append(evidence, files...)
+	}
 	pc.collect(exitOK, append([]string{"ingest"}, evidence...)...)
 	pc.collect(exitOK, "inventory", "import", "testdata/secrets/inventory.csv")
 	pc.collect(exitOK, "ioc", "import", "testdata/secrets/iocs.csv")
@@ -259,4 +263,101 @@ func exportFilterLeak(t *testing.T, pc *plantedCase) {
 	if len(leaks) > 0 {
 		t.Fatalf("a token typed as --contains is recorded verbatim in: %s", strings.Join(leaks, ", "))
 	}
+}
+
+// TestPlantedSecretsThroughEveryIngester plants the tokens in records of every ingester's format
+// (testdata/secrets/every: our own fixtures with tokens in user agents, URLs, request bodies,
+// error messages, command lines, cookies; and testdata/secrets/evidence) and follows them through
+// everything that writes or prints: every event shown, reports of every regime in every format,
+// a bag (its originals aside, which are the evidence byte for byte), verification, a lake export
+// and an ingest straight to a lake. No token may appear anywhere.
+func TestPlantedSecretsThroughEveryIngester(t *testing.T) {
+	dir := t.TempDir()
+	pc := newPlantedCase(t, dir, "testdata/secrets/evidence", "testdata/secrets/every")
+
+	// Every ingester's format, and mapped formats, read at least one record.
+	var formats []struct{ Name, Description string }
+	for _, l := range strings.Split(strings.TrimSpace(pc.collect(exitOK, "formats", "--format", "jsonl")), "\n") {
+		var f struct{ Name, Description string }
+		require.NoError(t, json.Unmarshal([]byte(l), &f))
+		formats = append(formats, f)
+	}
+	have := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(pc.collect(exitOK, "evidence", "--format", "jsonl")), "\n") {
+		var e struct {
+			Format string
+			Events int
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &e))
+		require.Positive(t, e.Events, "%s: no event", e.Format)
+		have[e.Format] = true
+	}
+	mapped := 0
+	for _, f := range formats {
+		if strings.HasPrefix(f.Description, "mapping:") {
+			if have[f.Name] {
+				mapped++
+			}
+			continue
+		}
+		require.True(t, have[f.Name], "no planted evidence in format %s", f.Name)
+	}
+	require.GreaterOrEqual(t, mapped, 2, "planted evidence read through mappings")
+
+	for _, f := range []string{"table", "jsonl", "csv"} {
+		pc.collect(exitOK, "timeline", "--format", f, "--limit", "0")
+		pc.collect(exitOK, "rejects", "--format", f)
+		pc.collect(exitOK, "case", "show", "--format", f)
+	}
+	for _, id := range ids(t, pc.collect(exitOK, "timeline", "--format", "jsonl")) {
+		pc.collect(exitOK, "show", id)
+	}
+	for _, id := range ids(t, pc.collect(exitOK, "findings", "--format", "jsonl")) {
+		pc.collect(exitOK, "explain", id)
+	}
+	out := filepath.Join(dir, "out")
+	require.NoError(t, os.Mkdir(out, 0o755))
+	for _, regime := range [][]string{{"gdpr-art33"}, {"gdpr-art34"}, {"nis2", "--stage", "early-warning"},
+		{"nis2", "--stage", "notification"}, {"nis2", "--stage", "final"}} {
+		for _, f := range []string{"md", "html", "pdf", "json"} {
+			name := filepath.Join(out, strings.Join(regime, "")+"."+f)
+			pc.collect(exitOK, append([]string{"report", "--regime", regime[0], "--format", f, "--out", name}, regime[1:]...)...)
+		}
+	}
+	pc.collect(exitOK, "report", "--list")
+	pc.collect(exitOK, "lake", "export", "--out", filepath.Join(out, "lake"))
+	key := filepath.Join(dir, "signer.key")
+	pc.collect(exitOK, "keygen", "--out", key)
+	bag, zipped := filepath.Join(out, "bag"), filepath.Join(out, "bag.zip")
+	pc.collect(exitOK, "bundle", "--key", key, "--out", bag)
+	pc.collect(exitOK, "bundle", "--key", key, "--no-originals", "--out", zipped)
+	pc.collect(exitOK, "verify", "--pubkey", key+".pub", bag)
+	pc.collect(exitOK, "verify", "--pubkey", key+".pub", "--no-reproduce", zipped)
+	pc.collect(exitOK, "ingest", "--to-lake", filepath.Join(out, "direct-lake"), "testdata/secrets/evidence", "testdata/secrets/every")
+
+	originals := filepath.Join(bag, "data", "originals") + string(filepath.Separator)
+	texts := map[string]string{}
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasPrefix(p, originals) && p != key {
+			texts[p] = exportedText(t, p)
+		}
+		return err
+	}))
+	require.Greater(t, len(texts), 40)
+	require.Contains(t, texts, filepath.Join(bag, "data", "case.db"))
+	for _, tok := range pc.tokens {
+		require.NotContains(t, pc.out.String(), tok, "a planted token reached the output")
+		for f, text := range texts {
+			require.False(t, strings.Contains(text, tok), "planted token %q is in %s", tok, f)
+		}
+	}
+	// The bag's originals are the evidence, tokens and all: that is what makes them evidence.
+	var kept []byte
+	require.NoError(t, filepath.WalkDir(originals, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Name() == "vault-audit.log" {
+			kept, err = os.ReadFile(p)
+		}
+		return err
+	}))
+	require.Contains(t, string(kept), pc.tokens[3], "the bag holds the originals as they are")
 }
