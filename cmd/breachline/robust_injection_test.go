@@ -232,3 +232,56 @@ func TestFiltersAreParameters(t *testing.T) {
 	require.Equal(t, before, sqlInt(t, casePath, "SELECT count(*) FROM events"))
 	caseIntact(t, dir, casePath)
 }
+
+// htmlTrail is CloudTrail evidence whose fields carry markup: a secret read by an indicator
+// address under a principal named with an image tag, the secret's name closing a table cell and
+// opening a script, and the stolen key then used by a principal named with an SVG handler.
+const htmlTrail = `{"eventVersion":"1.09","eventTime":"2026-03-02T10:00:00Z","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","sourceIPAddress":"203.0.113.7","userAgent":"javascript:alert(1)","requestID":"r-1","requestParameters":{"secretId":"prod/</td><script>alert(1)</script>"},"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/<img src=x onerror=alert(1)>","accessKeyId":"AKIAHOSTILE000000001"}}
+{"eventVersion":"1.09","eventTime":"2026-03-02T11:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","sourceIPAddress":"203.0.113.7","userAgent":"<a href=\"javascript:alert(2)\">x</a>","requestID":"r-2","requestParameters":{"bucketName":"b","key":"k"},"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/\"><svg onload=alert(3)>","accessKeyId":"AKIASTOLEN0000000001"}}
+`
+
+// TestReportsRenderLoggedMarkupInert ingests evidence whose fields carry markup, correlates it
+// so that the markup reaches findings, credentials and the key events, and renders every report:
+// HTML holds it only escaped, Markdown only with every < escaped (a Markdown renderer passes raw
+// HTML through), and the markup is there, not dropped.
+func TestReportsRenderLoggedMarkupInert(t *testing.T) {
+	dir := t.TempDir()
+	casePath := filepath.Join(dir, "case.db")
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		var o, e bytes.Buffer
+		code := Main(context.Background(), append(args, "--case", casePath), &o, &e)
+		require.Equal(t, exitOK, code, "%v: %s", args, e.String())
+		return o.String()
+	}
+	run("ingest", write("trail.jsonl", htmlTrail))
+	run("inventory", "import", write("inventory.csv", "secret_ref,credential,owner,kind,scopes,data_categories,consumers,revoked_at\n"+
+		`"aws-sm:prod/</td><script>alert(1)</script>",aws-key-id:AKIASTOLEN0000000001,"<a href=""javascript:alert(4)"">owner</a>",aws-key,"<b onmouseover=alert(5)>",payments,,`+"\n"))
+	run("ioc", "import", write("iocs.csv", "type,value,note\nip,203.0.113.7,\"<iframe src=javascript:alert(6)>\"\n"))
+	run("correlate")
+	require.Contains(t, run("credentials", "--format", "jsonl"), `"misused"`, "the markup must reach a misused credential")
+	for _, regime := range [][]string{{"gdpr-art33"}, {"gdpr-art34"}, {"nis2", "--stage", "notification"}} {
+		for _, f := range []string{"html", "md"} {
+			out := filepath.Join(dir, strings.Join(regime, "")+"."+f)
+			run(append([]string{"report", "--regime", regime[0], "--format", f, "--out", out}, regime[1:]...)...)
+			b, err := os.ReadFile(out)
+			require.NoError(t, err)
+			doc := string(b)
+			switch f {
+			case "html":
+				for _, bad := range []string{"<script", "<img src=x", "<svg", "<iframe", "<a href=\"javascript", "<b onmouseover", "</td><script"} {
+					require.NotContains(t, doc, bad, "%s %s", regime, f)
+				}
+				require.Contains(t, doc, "&lt;script&gt;alert(1)&lt;/script&gt;", "%s: the secret's name is shown, escaped", regime)
+			case "md":
+				require.NotRegexp(t, `(^|[^\\])<(script|img|svg|iframe|a |b |/td)`, doc, "%s: every < is escaped", regime)
+				require.Contains(t, doc, `\<script\>alert(1)\</script\>`, "%s: the secret's name is shown, escaped", regime)
+			}
+		}
+	}
+}
