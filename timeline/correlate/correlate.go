@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/breachline/breachline/normalize"
@@ -50,27 +49,60 @@ type Timing struct {
 // Run replaces the correlator's results in one transaction, with a custody entry naming the rule
 // versions, the sha256 of the rules' SQL, the window and a hash of the results.
 func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Options) (*Result, error) {
-	if opt.Gap < time.Hour {
-		return nil, fmt.Errorf("the coverage gap threshold must be at least 1h (got %s)", opt.Gap)
-	}
-	res := &Result{Credentials: map[string]int64{}}
 	// The rules look events up by index all over the case; a page cache of 256 MiB keeps the hot
 	// index pages in memory instead of reading them from the file again and again. (The case has
 	// one connection, so this applies to the transaction below.)
 	if _, err := c.DB().ExecContext(ctx, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY"); err != nil {
 		return nil, err
 	}
+	return run(ctx, c, actor, opt, nil, nil)
+}
+
+// RunOn runs the rules on another engine (eng holds the case's tables, loaded from a lake), then
+// replaces the case's results with the engine's in one transaction: copy deletes the case's
+// result tables and fills them from the engine's. The custody entry is Run's, with extra.
+func RunOn(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Options, eng Engine,
+	copy func(ctx context.Context, tx *sql.Tx) error, extra map[string]string) (*Result, error) {
+	return run(ctx, c, actor, opt, eng, func(ctx context.Context, tx *sql.Tx, objects map[string]string) error {
+		for k, v := range extra {
+			objects[k] = v
+		}
+		return copy(ctx, tx)
+	})
+}
+
+// run runs the rules on eng, or in the case's own transaction when eng is nil; store moves an
+// engine's results into the case before they are counted and hashed there.
+func run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Options, eng Engine,
+	store func(ctx context.Context, tx *sql.Tx, objects map[string]string) error) (*Result, error) {
+	if opt.Gap < time.Hour {
+		return nil, fmt.Errorf("the coverage gap threshold must be at least 1h (got %s)", opt.Gap)
+	}
+	res := &Result{Credentials: map[string]int64{}}
 	_, err := c.Change(ctx, actor, "correlate", func(tx *sql.Tx) (map[string]string, error) {
-		w, err := resolveWindow(ctx, tx, opt)
+		e := eng
+		if e == nil {
+			e = sqliteEngine{tx}
+		}
+		w, err := resolveWindow(ctx, e, opt)
 		if err != nil {
 			return nil, err
 		}
 		res.Window = [2]string{w.start, w.end}
-		if err := setup(ctx, tx, w, opt.Gap); err != nil {
+		if err := setup(ctx, e, w, opt.Gap); err != nil {
 			return nil, err
 		}
-		if res.Rounds, err = runRules(ctx, tx, res); err != nil {
+		if res.Rounds, err = runRules(ctx, e, res); err != nil {
 			return nil, err
+		}
+		if err := e.QueryRow(ctx, "SELECT count(*) FROM temp.duplicates").Scan(&res.Duplicates); err != nil {
+			return nil, err
+		}
+		objects := map[string]string{}
+		if store != nil {
+			if err := store(ctx, tx, objects); err != nil {
+				return nil, err
+			}
 		}
 		if err := res.count(ctx, tx); err != nil {
 			return nil, err
@@ -78,10 +110,10 @@ func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Option
 		if res.ResultsHash, err = resultsHash(ctx, tx); err != nil {
 			return nil, err
 		}
-		if err := dropTemp(ctx, tx); err != nil {
+		if err := dropTemp(ctx, e); err != nil {
 			return nil, err
 		}
-		objects := map[string]string{
+		for k, v := range map[string]string{
 			"window_start": w.start, "window_end": w.end, "gap": opt.Gap.String(),
 			"results_sha256": res.ResultsHash,
 			"rules_sha256":   RulesSHA256(),
@@ -90,6 +122,8 @@ func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Option
 			"findings":       strconv.FormatInt(res.Findings, 10),
 			"duplicates":     strconv.FormatInt(res.Duplicates, 10),
 			"rounds":         strconv.Itoa(res.Rounds),
+		} {
+			objects[k] = v
 		}
 		for _, r := range Rules {
 			objects["rule "+r.Name] = r.Version
@@ -106,7 +140,7 @@ func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Option
 // while its last statement, the consumer rule, turns reads suspicious. Each round only adds
 // suspicious reads, so the rounds end; before one runs again, the temporary tables the last one
 // made are dropped. It returns the number of rounds.
-func runRules(ctx context.Context, tx *sql.Tx, res *Result) (int, error) {
+func runRules(ctx context.Context, eng Engine, res *Result) (int, error) {
 	names := ruleNames()
 	rounds := 0
 	var before map[string]bool
@@ -117,7 +151,7 @@ func runRules(ctx context.Context, tx *sql.Tx, res *Result) (int, error) {
 				return 0, fmt.Errorf("correlation rules: the consumer rule still changes reads after %d rounds", maxRounds)
 			}
 			var err error
-			if before, err = tempObjects(ctx, tx); err != nil {
+			if before, err = eng.Scratch(ctx); err != nil {
 				return 0, err
 			}
 		}
@@ -126,7 +160,7 @@ func runRules(ctx context.Context, tx *sql.Tx, res *Result) (int, error) {
 		var changed int64
 		for i, stmt := range stmts {
 			start := time.Now()
-			r, err := tx.ExecContext(ctx, stmt)
+			n, err := eng.Exec(ctx, stmt)
 			if err != nil {
 				return 0, fmt.Errorf("correlation rule file %s, statement %d: %w", name, i+1, err)
 			}
@@ -136,21 +170,19 @@ func runRules(ctx context.Context, tx *sql.Tx, res *Result) (int, error) {
 			}
 			res.Timings = append(res.Timings, Timing{label, time.Since(start)})
 			if name == roundLast && i == len(stmts)-1 {
-				if changed, err = r.RowsAffected(); err != nil {
-					return 0, err
-				}
+				changed = n
 			}
 		}
 		if name != roundLast || changed == 0 {
 			continue
 		}
-		after, err := tempObjects(ctx, tx)
+		after, err := eng.Scratch(ctx)
 		if err != nil {
 			return 0, err
 		}
 		for obj := range after {
 			if !before[obj] {
-				if _, err := tx.ExecContext(ctx, "DROP "+obj); err != nil {
+				if _, err := eng.Exec(ctx, "DROP "+obj); err != nil {
 					return 0, err
 				}
 			}
@@ -168,24 +200,6 @@ func runRules(ctx context.Context, tx *sql.Tx, res *Result) (int, error) {
 // and the bound keeps a rule that reports changes it did not make from running forever.
 const maxRounds = 16
 
-// tempObjects names the temporary tables and views, as "TABLE temp.x" or "VIEW temp.x".
-func tempObjects(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT type, name FROM temp.sqlite_master WHERE type IN ('table', 'view')")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var typ, name string
-		if err := rows.Scan(&typ, &name); err != nil {
-			return nil, err
-		}
-		out[strings.ToUpper(typ)+" IF EXISTS temp."+name] = true
-	}
-	return out, rows.Err()
-}
-
 // window is the incident window, as text in normalize.TimeLayout for the results and as
 // nanoseconds for the rules' comparisons with events.time_ns.
 type window struct {
@@ -198,13 +212,13 @@ const noEnd = "9999-12-31T23:59:59.999999999Z"
 
 // resolveWindow resolves the incident window; without one it is the span of the evidence, and
 // the baseline before it is empty.
-func resolveWindow(ctx context.Context, tx *sql.Tx, opt Options) (window, error) {
+func resolveWindow(ctx context.Context, eng Engine, opt Options) (window, error) {
 	w := window{end: noEnd, startNS: math.MinInt64, endNS: math.MaxInt64}
 	if !opt.WindowStart.IsZero() {
 		w.start, w.startNS = normalize.FormatTime(opt.WindowStart), unixNano(opt.WindowStart)
 	} else {
 		var first sql.NullInt64
-		if err := tx.QueryRowContext(ctx, "SELECT min(time_ns) FROM events").Scan(&first); err != nil {
+		if err := eng.QueryRow(ctx, "SELECT min(time_ns) FROM events").Scan(&first); err != nil {
 			return w, err
 		}
 		if first.Valid {
@@ -232,8 +246,8 @@ func unixNano(t time.Time) int64 {
 	return t.UnixNano()
 }
 
-func setup(ctx context.Context, tx *sql.Tx, w window, gap time.Duration) error {
-	if err := dropTemp(ctx, tx); err != nil {
+func setup(ctx context.Context, eng Engine, w window, gap time.Duration) error {
+	if err := dropTemp(ctx, eng); err != nil {
 		return err
 	}
 	stmts := []string{
@@ -244,15 +258,15 @@ func setup(ctx context.Context, tx *sql.Tx, w window, gap time.Duration) error {
 		"CREATE TEMP TABLE rule_version (name TEXT PRIMARY KEY, rule TEXT NOT NULL)",
 	}
 	for _, s := range stmts {
-		if _, err := tx.ExecContext(ctx, s); err != nil {
+		if _, err := eng.Exec(ctx, s); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO params VALUES (?, ?, ?, ?, ?)", w.start, w.end, w.startNS, w.endNS, int64(gap/time.Second)); err != nil {
+	if _, err := eng.Exec(ctx, "INSERT INTO params VALUES (?, ?, ?, ?, ?)", w.start, w.end, w.startNS, w.endNS, int64(gap/time.Second)); err != nil {
 		return err
 	}
 	for _, r := range Rules {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO rule_version VALUES (?, ?)", r.Name, r.Name+"@"+r.Version); err != nil {
+		if _, err := eng.Exec(ctx, "INSERT INTO rule_version VALUES (?, ?)", r.Name, r.Name+"@"+r.Version); err != nil {
 			return err
 		}
 	}
@@ -260,23 +274,13 @@ func setup(ctx context.Context, tx *sql.Tx, w window, gap time.Duration) error {
 }
 
 // dropTemp removes the working tables of an earlier run on the same connection.
-func dropTemp(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, "SELECT type, name FROM temp.sqlite_master WHERE type IN ('table', 'view')")
+func dropTemp(ctx context.Context, eng Engine) error {
+	objs, err := eng.Scratch(ctx)
 	if err != nil {
 		return err
 	}
-	var drops []string
-	for rows.Next() {
-		var typ, name string
-		if err := rows.Scan(&typ, &name); err != nil {
-			rows.Close()
-			return err
-		}
-		drops = append(drops, "DROP "+strings.ToUpper(typ)+" IF EXISTS temp."+name)
-	}
-	rows.Close()
-	for _, d := range drops {
-		if _, err := tx.ExecContext(ctx, d); err != nil {
+	for d := range objs {
+		if _, err := eng.Exec(ctx, "DROP "+d); err != nil {
 			return err
 		}
 	}
@@ -288,7 +292,6 @@ func (r *Result) count(ctx context.Context, tx *sql.Tx) error {
 		"SELECT count(*) FROM exposures":       &r.Exposures,
 		"SELECT count(*) FROM credential_uses": &r.Uses,
 		"SELECT count(*) FROM findings":        &r.Findings,
-		"SELECT count(*) FROM temp.duplicates": &r.Duplicates,
 	} {
 		if err := tx.QueryRowContext(ctx, q).Scan(p); err != nil {
 			return err

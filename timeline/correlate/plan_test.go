@@ -98,9 +98,9 @@ func rulePlans(t *testing.T, c *timeline.Case, opt Options) []rulePlan {
 	tx, err := c.DB().BeginTx(ctx, nil)
 	require.NoError(t, err)
 	defer tx.Rollback()
-	w, err := resolveWindow(ctx, tx, opt)
+	w, err := resolveWindow(ctx, sqliteEngine{tx}, opt)
 	require.NoError(t, err)
-	require.NoError(t, setup(ctx, tx, w, opt.Gap))
+	require.NoError(t, setup(ctx, sqliteEngine{tx}, w, opt.Gap))
 	var out []rulePlan
 	for _, name := range ruleNames() {
 		body, _ := ruleFiles.ReadFile(name)

@@ -85,7 +85,8 @@ SELECT m.event_rowid, e.eid, m.secret_ref, m.read_ref, m.listing, e.time_ns, e.o
        e.principal_sid, e.src_ip_sid, e.user_agent_sid, e.credential_sid,
        sp.value AS principal, si.value AS src_ip, so.value AS outcome,
        (e.time_ns >= p.window_start_ns AND e.time_ns < p.window_end_ns) AS in_window,
-       (SELECT group_concat(DISTINCT c.type || ' ' || c.value || CASE WHEN c.note <> '' THEN ' (' || c.note || ')' ELSE '' END)
+       (SELECT group_concat(DISTINCT c.type || ' ' || c.value || CASE WHEN c.note <> '' THEN ' (' || c.note || ')' ELSE '' END
+                            ORDER BY c.type || ' ' || c.value || CASE WHEN c.note <> '' THEN ' (' || c.note || ')' ELSE '' END)
           FROM iocs c
          WHERE (c.type = 'ip' AND c.value = si.value)
             OR (c.type = 'cidr' AND si.value IS NOT NULL AND cidr_contains(c.value, si.value))
@@ -125,16 +126,16 @@ FROM (
               WHEN consumer OR read_before THEN 'expected'
               WHEN NOT in_window THEN 'expected'
               ELSE 'suspicious' END AS class,
-         (SELECT json_group_array(reason) FROM (
-            SELECT 'read failed: an attempt' AS reason WHERE f.outcome_sid = 13
-            UNION ALL SELECT 'outcome not logged' WHERE f.outcome_sid = 14
-            UNION ALL SELECT 'matches indicator ' || f.ioc WHERE f.ioc IS NOT NULL
-            UNION ALL SELECT 'declared consumer of the secret' WHERE f.consumer
-            UNION ALL SELECT 'read this secret before the window' WHERE f.read_before
-            UNION ALL SELECT 'first time this principal reads the secret' WHERE f.first_time AND NOT f.consumer
-            UNION ALL SELECT 'principal absent from the evidence before the window' WHERE f.absent_before AND NOT f.consumer AND f.in_window
-            UNION ALL SELECT 'read before the incident window (baseline)' WHERE NOT f.in_window
-            UNION ALL SELECT 'listing: exposes every secret under ' || f.read_ref WHERE f.listing
+         (SELECT json_group_array(reason ORDER BY n) FROM (
+            SELECT 1 AS n, 'read failed: an attempt' AS reason WHERE f.outcome_sid = 13
+            UNION ALL SELECT 2, 'outcome not logged' WHERE f.outcome_sid = 14
+            UNION ALL SELECT 3, 'matches indicator ' || f.ioc WHERE f.ioc IS NOT NULL
+            UNION ALL SELECT 4, 'declared consumer of the secret' WHERE f.consumer
+            UNION ALL SELECT 5, 'read this secret before the window' WHERE f.read_before
+            UNION ALL SELECT 6, 'first time this principal reads the secret' WHERE f.first_time AND NOT f.consumer
+            UNION ALL SELECT 7, 'principal absent from the evidence before the window' WHERE f.absent_before AND NOT f.consumer AND f.in_window
+            UNION ALL SELECT 8, 'read before the incident window (baseline)' WHERE NOT f.in_window
+            UNION ALL SELECT 9, 'listing: exposes every secret under ' || f.read_ref WHERE f.listing
          )) AS reasons
   FROM read_facts f
 ) f;

@@ -113,7 +113,7 @@ SELECT f.*,
 FROM (
   SELECT u.*, lower(hex(u.eid)) AS event_id, time_text(u.time_ns) AS time, v.format AS source, sa.value AS action,
          so.value AS outcome, sp.value AS principal, si.value AS src_ip, su.value AS user_agent,
-         (SELECT group_concat(DISTINCT c.type || ' ' || c.value)
+         (SELECT group_concat(DISTINCT c.type || ' ' || c.value ORDER BY c.type || ' ' || c.value)
             FROM iocs c
            WHERE (c.type = 'ip' AND c.value = si.value)
               OR (c.type = 'cidr' AND si.value IS NOT NULL AND cidr_contains(c.value, si.value))

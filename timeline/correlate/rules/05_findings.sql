@@ -11,19 +11,19 @@ INSERT INTO credential_uses(credential, handle, via, event_id, time, source, act
                             user_agent, novel, after_revocation, reasons)
 SELECT credential, handle, via, event_id, time, source, action, outcome, principal, src_ip, user_agent,
        kind IS NOT NULL AS novel, after_revocation,
-       (SELECT json_group_array(reason) FROM (
-          SELECT 'address ' || f.src_ip || ' not seen with this credential before its exposure' AS reason WHERE f.new_ip AND f.ip_seen IS NULL AND NOT f.no_baseline
-          UNION ALL SELECT 'address ' || f.src_ip || ' seen with this credential only inside the window before its exposure, and tied to the intrusion' WHERE f.new_ip AND f.ip_seen IS NOT NULL
-          UNION ALL SELECT 'no use of this credential before its exposure: every address is new' WHERE f.new_ip AND f.no_baseline
-          UNION ALL SELECT 'user agent not seen with this credential before its exposure' WHERE f.new_ua AND NOT f.new_ip AND f.ua_seen IS NULL
-          UNION ALL SELECT 'user agent seen with this credential only inside the window before its exposure, and tied to the intrusion' WHERE f.new_ua AND NOT f.new_ip AND f.ua_seen IS NOT NULL
-          UNION ALL SELECT 'matches indicator ' || f.ioc WHERE f.ioc IS NOT NULL
-          UNION ALL SELECT 'misuse: after a proven exposure' WHERE f.kind = 'misuse' AND f.proven
-          UNION ALL SELECT 'misuse: tied to the intrusion: ' || f.link WHERE f.kind = 'misuse' AND NOT f.proven
-          UNION ALL SELECT 'possible misuse: the credential is only possibly exposed and nothing ties this use to the intrusion' WHERE f.kind = 'possible'
-          UNION ALL SELECT 'derived from ' || f.via WHERE f.via IS NOT NULL
-          UNION ALL SELECT 'after the credential was revoked at ' || f.revoked_at WHERE f.after_revocation
-          UNION ALL SELECT 'after the credential it derives from was revoked at ' || f.revoked_at WHERE f.after_parent_revocation
+       (SELECT json_group_array(reason ORDER BY n) FROM (
+          SELECT 1 AS n, 'address ' || f.src_ip || ' not seen with this credential before its exposure' AS reason WHERE f.new_ip AND f.ip_seen IS NULL AND NOT f.no_baseline
+          UNION ALL SELECT 2, 'address ' || f.src_ip || ' seen with this credential only inside the window before its exposure, and tied to the intrusion' WHERE f.new_ip AND f.ip_seen IS NOT NULL
+          UNION ALL SELECT 3, 'no use of this credential before its exposure: every address is new' WHERE f.new_ip AND f.no_baseline
+          UNION ALL SELECT 4, 'user agent not seen with this credential before its exposure' WHERE f.new_ua AND NOT f.new_ip AND f.ua_seen IS NULL
+          UNION ALL SELECT 5, 'user agent seen with this credential only inside the window before its exposure, and tied to the intrusion' WHERE f.new_ua AND NOT f.new_ip AND f.ua_seen IS NOT NULL
+          UNION ALL SELECT 6, 'matches indicator ' || f.ioc WHERE f.ioc IS NOT NULL
+          UNION ALL SELECT 7, 'misuse: after a proven exposure' WHERE f.kind = 'misuse' AND f.proven
+          UNION ALL SELECT 8, 'misuse: tied to the intrusion: ' || f.link WHERE f.kind = 'misuse' AND NOT f.proven
+          UNION ALL SELECT 9, 'possible misuse: the credential is only possibly exposed and nothing ties this use to the intrusion' WHERE f.kind = 'possible'
+          UNION ALL SELECT 10, 'derived from ' || f.via WHERE f.via IS NOT NULL
+          UNION ALL SELECT 11, 'after the credential was revoked at ' || f.revoked_at WHERE f.after_revocation
+          UNION ALL SELECT 12, 'after the credential it derives from was revoked at ' || f.revoked_at WHERE f.after_parent_revocation
        )) AS reasons
 FROM uses f
 ORDER BY credential, time_ns, eid, handle;
@@ -57,10 +57,10 @@ SELECT substr(sha256_hex('suspicious-secret-read|' || g.event_id), 1, 32),
        coalesce(x.principal, 'an unknown principal') || ' read ' ||
          CASE WHEN g.n = 1 THEN 'secret ' || x.secret_ref ELSE g.n || ' inventory secrets under ' || x.read_ref END ||
          coalesce(' from ' || x.src_ip, '') || ': ' ||
-         (SELECT group_concat(value, '; ') FROM json_each(x.reasons)),
+         (SELECT group_concat(value, '; ' ORDER BY CAST(key AS INTEGER)) FROM json_each(x.reasons)),
        NULL,
        CASE WHEN g.n = 1 THEN x.secret_ref ELSE x.read_ref END,
-       (SELECT group_concat(owner, ', ') FROM (SELECT DISTINCT i.owner FROM exposures e2 JOIN inventory i ON i.secret_ref = e2.secret_ref
+       (SELECT group_concat(owner, ', ' ORDER BY owner) FROM (SELECT DISTINCT i.owner FROM exposures e2 JOIN inventory i ON i.secret_ref = e2.secret_ref
                                               WHERE e2.event_id = g.event_id AND i.owner IS NOT NULL AND i.owner <> '' ORDER BY i.owner)),
        x.src_ip,
        json_array(g.event_id)
@@ -82,13 +82,13 @@ SELECT substr(sha256_hex('exposed-credential-used-novel|' || u.credential), 1, 3
          fe.secret_ref || ' at ' || substr(fe.time, 1, 19) || 'Z' ||
          ', was presented in a new way ' || count(*) || ' time(s) between ' || substr(min(u.time), 1, 19) || 'Z' || ' and ' || substr(max(u.time), 1, 19) || 'Z' ||
          ' (' || sum(u.outcome <> 'failure') || ' went through, ' || sum(u.outcome = 'failure') || ' refused)' ||
-         coalesce(', from ' || (SELECT group_concat(ip, ', ') FROM (SELECT DISTINCT src_ip AS ip FROM uses
+         coalesce(', from ' || (SELECT group_concat(ip, ', ' ORDER BY ip) FROM (SELECT DISTINCT src_ip AS ip FROM uses
                                    WHERE credential = u.credential AND kind = 'misuse' AND src_ip IS NOT NULL ORDER BY src_ip)), '') ||
          CASE WHEN x.proven_at IS NULL THEN ', each tied to the intrusion' ELSE '' END ||
          CASE WHEN count(*) > 500 THEN '; cites the first 500 of ' || count(*) || ' uses' ELSE '' END,
        u.credential, fe.secret_ref, ci.owner,
        (SELECT src_ip FROM uses WHERE credential = u.credential AND kind = 'misuse' ORDER BY time_ns, eid LIMIT 1),
-       (SELECT json_group_array(id) FROM (
+       (SELECT json_group_array(id ORDER BY t, id) FROM (
           SELECT fe.event_id AS id, fe.time AS t
           UNION SELECT event_id, time FROM (SELECT event_id, time FROM uses
                                              WHERE credential = u.credential AND kind = 'misuse' ORDER BY time_ns, eid LIMIT 500)
@@ -98,7 +98,7 @@ JOIN exposed x ON x.credential = u.credential
 JOIN cred_info ci ON ci.credential = u.credential
 JOIN first_exposure fe ON fe.credential = u.credential
 WHERE u.kind = 'misuse'
-GROUP BY u.credential;
+GROUP BY u.credential, x.proven_at, ci.display, ci.owner, fe.secret_ref, fe.time, fe.event_id;
 
 -- novel-use-possible-exposure: possible misuse (04_links.sql) of a credential only possibly
 -- exposed, whose new uses nothing ties to the intrusion. Medium, for the examiner to promote or
@@ -114,13 +114,13 @@ SELECT substr(sha256_hex('novel-use-possible-exposure|' || u.credential), 1, 32)
          coalesce(' by ' || fr.principal, '') || ' at ' || substr(fe.time, 1, 19) || 'Z' ||
          '), was presented in a new way ' || count(*) || ' time(s) between ' || substr(min(u.time), 1, 19) || 'Z' || ' and ' || substr(max(u.time), 1, 19) || 'Z' ||
          ' (' || sum(u.outcome <> 'failure') || ' went through, ' || sum(u.outcome = 'failure') || ' refused)' ||
-         coalesce(', from ' || (SELECT group_concat(ip, ', ') FROM (SELECT DISTINCT src_ip AS ip FROM uses
+         coalesce(', from ' || (SELECT group_concat(ip, ', ' ORDER BY ip) FROM (SELECT DISTINCT src_ip AS ip FROM uses
                                    WHERE credential = u.credential AND kind = 'possible' AND src_ip IS NOT NULL ORDER BY src_ip)), '') ||
          ': nothing ties these uses to the intrusion (a travelling owner, a moved runner?); possible misuse, not counted as misuse' ||
          CASE WHEN count(*) > 500 OR r.n > 500 THEN '; cites the first 500 of ' || r.n || ' reads and of ' || count(*) || ' uses' ELSE '' END,
        u.credential, fe.secret_ref, ci.owner,
        (SELECT src_ip FROM uses WHERE credential = u.credential AND kind = 'possible' ORDER BY time_ns, eid LIMIT 1),
-       (SELECT json_group_array(id) FROM (
+       (SELECT json_group_array(id ORDER BY t, id) FROM (
           SELECT id, t FROM (SELECT DISTINCT e.event_id AS id, e.time AS t FROM inventory i
                                JOIN exposures e ON e.secret_ref = i.secret_ref
                               WHERE i.credential = u.credential AND e.in_window AND e.outcome <> 'failure'
@@ -136,7 +136,7 @@ JOIN exposures fr ON fr.event_id = fe.event_id AND fr.secret_ref = fe.secret_ref
 CROSS JOIN (SELECT count(DISTINCT e.event_id) AS n, i.credential FROM inventory i JOIN exposures e ON e.secret_ref = i.secret_ref
              WHERE e.in_window AND e.outcome <> 'failure' GROUP BY i.credential) r ON r.credential = u.credential
 WHERE u.kind = 'possible' AND x.proven_at IS NULL
-GROUP BY u.credential;
+GROUP BY u.credential, ci.display, ci.owner, fe.secret_ref, fe.time, fe.event_id, fr.principal, r.n;
 
 -- use-after-revocation: presented after it was revoked. A use that succeeded means revocation did
 -- not work (high); refused uses show it did, and that someone still holds the credential (low).
@@ -151,7 +151,7 @@ SELECT substr(sha256_hex('use-after-revocation|' || u.credential), 1, 32),
          CASE WHEN count(*) > 500 THEN '; cites the first 500 of ' || count(*) || ' uses' ELSE '' END,
        u.credential, fe.secret_ref, ci.owner,
        (SELECT src_ip FROM credential_uses WHERE credential = u.credential AND after_revocation ORDER BY time, event_id LIMIT 1),
-       (SELECT json_group_array(id) FROM (
+       (SELECT json_group_array(id ORDER BY t, id) FROM (
           SELECT r.event_id AS id, r.revoked_at AS t WHERE r.event_id IS NOT NULL
           UNION SELECT event_id, time FROM (SELECT event_id, time FROM credential_uses
                                              WHERE credential = u.credential AND after_revocation ORDER BY time, event_id LIMIT 500)
@@ -161,7 +161,7 @@ JOIN revocation r ON r.credential = u.credential
 JOIN cred_info ci ON ci.credential = u.credential
 LEFT JOIN first_exposure fe ON fe.credential = u.credential
 WHERE u.after_revocation
-GROUP BY u.credential;
+GROUP BY u.credential, r.revoked_at, r.event_id, ci.display, ci.owner, fe.secret_ref;
 
 -- exposed-credential-not-revoked: exposed and never revoked, as far as the evidence and the
 -- inventory show.
@@ -207,7 +207,7 @@ SELECT substr(sha256_hex('derived-credential|' || l.root || '|' || l.handle), 1,
               THEN '; cites the first 500 of ' || (SELECT count(*) FROM credential_uses u WHERE u.handle = l.handle AND u.credential = l.root) || ' uses'
               ELSE '' END,
        l.handle, fe.secret_ref, ci.owner, si.value,
-       (SELECT json_group_array(id) FROM (
+       (SELECT json_group_array(id ORDER BY t, id) FROM (
           SELECT l.issue_event AS id, l.since AS t
           UNION SELECT event_id, time FROM (SELECT event_id, time FROM credential_uses u
                                              WHERE u.handle = l.handle AND u.credential = l.root ORDER BY time, event_id LIMIT 500)
