@@ -65,3 +65,6 @@ func timeText(ns any) any {
 	}
 	return normalize.FormatTime(time.Unix(0, v))
 }
+
+// CIDRContains is cidr_contains, for another engine that runs the rules.
+func CIDRContains(cidr, ip string) bool { return cidrContains(cidr, ip) }

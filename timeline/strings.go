@@ -149,3 +149,8 @@ func (d *dict) rollback() {
 	}
 	d.added = d.added[:0]
 }
+
+// SeededStrings are the strings every case is created with, in id order (the first has id 1):
+// another engine that loads a case's events numbers them the same, so that the rules' seeded
+// ids hold there too.
+func SeededStrings() []string { return append([]string(nil), seededStrings...) }

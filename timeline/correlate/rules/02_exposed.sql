@@ -49,7 +49,7 @@ CREATE INDEX temp.issues_credential ON issues(credential_sid, time_ns);
 
 CREATE TEMP TABLE lineage_steps AS
 WITH RECURSIVE l(root, handle, handle_sid, parent, since_ns, issue_rowid, issue_eid, depth) AS (
-  SELECT x.credential, h.handle, s.id, NULL, x.exposed_ns, NULL, NULL, 0
+  SELECT x.credential, h.handle, s.id, CAST(NULL AS TEXT), x.exposed_ns, CAST(NULL AS INTEGER), CAST(NULL AS BLOB), 0
   FROM exposed x JOIN inventory_handles h ON h.credential = x.credential
   LEFT JOIN strings s ON s.value = h.handle
   UNION

@@ -26,9 +26,9 @@ SELECT source, gap_start, gap_end FROM (
   FROM buckets b
 ) WHERE gap_end IS NOT NULL
 UNION ALL
-SELECT b.source, p.window_start, min(b.first) FROM buckets b, params p GROUP BY b.source
+SELECT b.source, p.window_start, min(b.first) FROM buckets b, params p GROUP BY b.source, p.window_start
 UNION ALL
-SELECT b.source, max(b.last), p.window_end FROM buckets b, params p WHERE p.window_end < '9999' GROUP BY b.source;
+SELECT b.source, max(b.last), p.window_end FROM buckets b, params p WHERE p.window_end < '9999' GROUP BY b.source, p.window_end;
 
 DELETE FROM temp.gaps
 WHERE (julianday(gap_end) - julianday(gap_start)) * 86400.0 <= (SELECT gap_seconds FROM params);
