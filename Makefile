@@ -7,7 +7,7 @@ GOFLAGS_ = -tags '$(TAGS)'
 BIN     := bin/breachline
 DEMO_DB := out/demo.db
 
-.PHONY: build test test-duckdb demo bench bench-cli fuzz crash clean
+.PHONY: build test test-duckdb demo bench bench-cli bench-duckdb fuzz crash clean
 
 # The version custody entries record: git describe of the checkout (+dirty when modified).
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
@@ -62,6 +62,11 @@ bench:
 # (an access log) in the same run.
 bench-cli: build
 	scripts/bench-cli.sh
+
+# The DuckDB engine over a generated lake of BREACHLINE_BENCH_EVENTS events (default 10 million;
+# docs/scale.md has 1M, 10M and 100M).
+bench-duckdb:
+	$(GO) test -tags duckdb -run '^$$' -bench DuckDBCorrelate -benchtime 1x -v -timeout 3h ./timeline/correlate/duckdb/
 
 # Fuzz every parser for FUZZTIME each.
 FUZZTIME ?= 30s

@@ -42,6 +42,7 @@ type Engine struct {
 	db   *sql.DB
 	conn *sql.Conn
 	base map[string]bool
+	work string
 }
 
 // Run correlates the lake at dir on DuckDB and replaces c's results with DuckDB's. The lake must
@@ -108,19 +109,37 @@ func sameCase(ctx context.Context, c *timeline.Case, d *lake.Descriptor, dir str
 	return nil
 }
 
-// Open loads the lake at dir into a new in-memory DuckDB database, with c's result tables.
+// MemoryLimit bounds the memory DuckDB uses for its tables and joins; beyond it, it spills to
+// its temporary folder. (Its default, 80 % of the machine's memory, would crowd out everything
+// else on an examiner's machine.)
+const MemoryLimit = "3GB"
+
+// Open loads the lake at dir into a new DuckDB database, with c's result tables. The database
+// and DuckDB's spill files live in a temporary folder, removed by Close, so that a lake larger
+// than memory can be correlated.
 func Open(ctx context.Context, dir string, c *timeline.Case) (*Engine, error) {
-	connector, err := duck.NewConnector("", nil)
+	work, err := os.MkdirTemp("", "breachline-duckdb-")
 	if err != nil {
+		return nil, err
+	}
+	connector, err := duck.NewConnector(filepath.Join(work, "rules.duckdb"), nil)
+	if err != nil {
+		os.RemoveAll(work)
 		return nil, err
 	}
 	db := sql.OpenDB(connector)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		db.Close()
+		os.RemoveAll(work)
 		return nil, err
 	}
-	e := &Engine{db: db, conn: conn}
+	e := &Engine{db: db, conn: conn, work: work}
+	if err := e.exec(ctx, "SET memory_limit = '"+MemoryLimit+"'", "SET temp_directory = "+quote(filepath.Join(work, "spill")),
+		"SET preserve_insertion_order = false"); err != nil {
+		e.Close()
+		return nil, err
+	}
 	if err := e.load(ctx, dir, c); err != nil {
 		e.Close()
 		return nil, fmt.Errorf("loading the lake %s into DuckDB: %w", dir, err)
@@ -128,10 +147,14 @@ func Open(ctx context.Context, dir string, c *timeline.Case) (*Engine, error) {
 	return e, nil
 }
 
-// Close closes the database.
+// Close closes the database and removes its folder.
 func (e *Engine) Close() error {
 	e.conn.Close()
-	return e.db.Close()
+	err := e.db.Close()
+	if rerr := os.RemoveAll(e.work); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 func (e *Engine) exec(ctx context.Context, stmts ...string) error {
