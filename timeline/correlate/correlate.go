@@ -59,15 +59,15 @@ func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Option
 }
 
 // RunOn runs the rules on another engine (eng holds the case's tables, loaded from a lake), then
-// replaces the case's results with the engine's in one transaction: copy deletes the case's
+// replaces the case's results with the engine's in one transaction: fill deletes the case's
 // result tables and fills them from the engine's. The custody entry is Run's, with extra.
 func RunOn(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Options, eng Engine,
-	copy func(ctx context.Context, tx *sql.Tx) error, extra map[string]string) (*Result, error) {
+	fill func(ctx context.Context, tx *sql.Tx) error, extra map[string]string) (*Result, error) {
 	return run(ctx, c, actor, opt, eng, func(ctx context.Context, tx *sql.Tx, objects map[string]string) error {
 		for k, v := range extra {
 			objects[k] = v
 		}
-		return copy(ctx, tx)
+		return fill(ctx, tx)
 	})
 }
 

@@ -105,3 +105,22 @@ func TestSameResultsAsSQLite(t *testing.T) {
 	require.Equal(t, want.Rounds, got.Rounds)
 	require.Equal(t, want.Credentials, got.Credentials)
 }
+
+// TestRefusesALakeOfAnotherCase: the results of a lake land in a case only when the lake is that
+// case's, as it is now.
+func TestRefusesALakeOfAnotherCase(t *testing.T) {
+	ctx := context.Background()
+	c, other := incidentCase(t), incidentCase(t)
+	dir := filepath.Join(t.TempDir(), "lake")
+	_, err := lake.Export(ctx, other, dir, false, "test", parquet.Format{})
+	require.NoError(t, err)
+	_, err = Run(ctx, c, actor, correlate.Options{Gap: 4 * time.Hour}, dir)
+	require.ErrorContains(t, err, "is the lake of another case")
+
+	_, err = Run(ctx, other, actor, correlate.Options{Gap: 4 * time.Hour}, dir)
+	require.NoError(t, err, "a correlation since the export is no change to the events")
+	_, err = correlate.ImportIndicators(ctx, other, actor, []string{"../../../samples/incident/iocs.csv"})
+	require.NoError(t, err)
+	_, err = Run(ctx, other, actor, correlate.Options{Gap: 4 * time.Hour}, dir)
+	require.ErrorContains(t, err, "export the lake again")
+}
