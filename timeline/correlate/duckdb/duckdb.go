@@ -182,6 +182,7 @@ func (e *Engine) load(ctx context.Context, dir string, c *timeline.Case) error {
 		"CREATE MACRO sha256_hex(s) AS sha256(s)",
 		"CREATE VIEW lake_events AS SELECT * FROM "+events,
 		// The evidence list in ingest order (the lake keeps it), numbered as the case numbers it.
+		// (The events need no order: the rules use an event's rowid as its identity only.)
 		"CREATE TABLE evidence AS SELECT CAST(file_row_number + 1 AS BIGINT) AS id, sha256, version, path, source AS format FROM read_parquet("+
 			quote(filepath.Join(dir, lake.TableEvidence, "part-0.parquet"))+", file_row_number = true)",
 		"CREATE TABLE strings (id BIGINT PRIMARY KEY, value VARCHAR NOT NULL)",
@@ -206,8 +207,7 @@ func (e *Engine) load(ctx context.Context, dir string, c *timeline.Case) error {
 		 LEFT JOIN strings ip ON ip.value = e.src_ip
 		 LEFT JOIN strings ua ON ua.value = e.user_agent
 		 LEFT JOIN strings cr ON cr.value = e.credential
-		 LEFT JOIN strings sr ON sr.value = e.secret_ref
-		 ORDER BY v.id, e."offset", e.record_index`,
+		 LEFT JOIN strings sr ON sr.value = e.secret_ref`,
 		// The inventory's revoked_at is text in the case (normalize.TimeLayout), as the rules read it.
 		"CREATE TABLE inventory AS SELECT secret_ref, credential, display, owner, kind, scopes, data_categories, CAST(consumers AS VARCHAR) AS consumers, "+
 			"time_text(epoch_ns(revoked_at)) AS revoked_at, source_file, source_line FROM read_parquet("+parquet(lake.TableInventory+"/part-0.parquet")+")",
