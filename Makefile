@@ -71,11 +71,7 @@ bench-duckdb:
 # Fuzz every parser for FUZZTIME each.
 FUZZTIME ?= 30s
 fuzz:
-	@for pkg in $$($(GO) list ./... ); do \
-	  for f in $$($(GO) test $(GOFLAGS_) -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-	    echo "== $$pkg $$f"; $(GO) test $(GOFLAGS_) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x $$pkg || exit 1; \
-	  done; \
-	done
+	scripts/fuzz.sh $(FUZZTIME) $(GOFLAGS_)
 
 # Kill each writing command 50 times at random points and check the case after each
 # (cmd/breachline/crash_kill_test.go; make test runs it 6 times per command: ingest, correlate, export, bundle).
