@@ -22,9 +22,9 @@ type Bulk struct {
 //
 // The case stays in write-ahead logging. A rollback journal writes appended pages once instead of
 // twice (to the WAL, then to the file at a checkpoint), but its writer locks readers out whenever
-// it spills its cache or commits: an index rebuild of ten million events held timeline and export
-// off for longer than their 10 s busy timeout, and the switch itself fails while a reader has the
-// case open. WAL costs 3 to 12 % of a 1M-event ingest here (docs/performance.md), and readers work
+// it spills its cache or commits: during a 1M-event ingest a timeline waited 10.3 s, at the edge
+// of its 10 s busy timeout, past which it fails; and the switch itself fails while a reader has
+// the case open. WAL costs 3 to 12 % of a 1M-event ingest here (docs/performance.md), and readers work
 // through the whole ingest.
 func (c *Case) BeginBulk(ctx context.Context, inputBytes int64) (*Bulk, error) {
 	b := &Bulk{c: c}

@@ -11,7 +11,7 @@ import (
 // functions, recursive CTEs, UPDATE … FROM, INSERT OR IGNORE) is SQL that DuckDB reads as it is.
 
 // DuckDB rewrites a rule statement for DuckDB, which holds the rules' tables as ordinary tables of
-// an in-memory database (timeline/correlate/duckdb). It returns "" for a statement DuckDB does
+// a database of its own (timeline/correlate/duckdb). It returns "" for a statement DuckDB does
 // without: an index (it joins by hashing).
 //
 //   - INTEGER is SQLite's 64-bit integer, DuckDB's BIGINT (its INTEGER has 32 bits);
@@ -28,8 +28,8 @@ import (
 //   - an integer divided by an integer is an integer in SQLite (DuckDB: //);
 //   - unixepoch and julianday become epoch arithmetic.
 //
-// time_text, sha256_hex and cidr_contains are functions the engine registers under the same
-// names, as the case does.
+// time_text and cidr_contains are Go functions the engine registers, and sha256_hex a macro,
+// under the names the case's driver gives them.
 func DuckDB(stmt string) string {
 	code := strings.TrimSpace(stripComments(stmt))
 	if strings.HasPrefix(code, "CREATE INDEX") || strings.HasPrefix(code, "CREATE UNIQUE INDEX") {
