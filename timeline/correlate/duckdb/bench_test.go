@@ -16,6 +16,7 @@ import (
 	duck "github.com/duckdb/duckdb-go/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/breachline/breachline/ingest/ingesttest"
 	"github.com/breachline/breachline/lake"
 	"github.com/breachline/breachline/timeline"
 	"github.com/breachline/breachline/timeline/correlate"
@@ -61,7 +62,7 @@ func BenchmarkDuckDBCorrelate(b *testing.B) {
 		took := time.Since(start)
 		b.ReportMetric(float64(events)/took.Seconds(), "events/s")
 		b.ReportMetric(took.Seconds(), "s/run")
-		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+		b.ReportMetric(float64(ingesttest.PeakRSS())/(1<<20), "peak-RSS-MB")
 		b.Logf("load %v, rules and copy %v: %d exposures, %d uses, %d findings, credentials %v",
 			loaded.Round(time.Millisecond), (took - loaded).Round(time.Millisecond), res.Exposures, res.Uses, res.Findings, res.Credentials)
 	}
@@ -153,19 +154,4 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
-}
-
-// peakRSS is the process's peak resident set (VmHWM), in bytes; 0 where /proc is not there.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
