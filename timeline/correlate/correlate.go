@@ -49,13 +49,21 @@ type Timing struct {
 // Run replaces the correlator's results in one transaction, with a custody entry naming the rule
 // versions, the sha256 of the rules' SQL, the window and a hash of the results.
 func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Options) (*Result, error) {
-	// The rules look events up by index all over the case; a page cache of 256 MiB keeps the hot
-	// index pages in memory instead of reading them from the file again and again. (The case has
-	// one connection, so this applies to the transaction below.)
-	if _, err := c.DB().ExecContext(ctx, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY"); err != nil {
+	// The rules' working tables are temporary tables, kept in memory.
+	if err := bigCache(ctx, c, "MEMORY"); err != nil {
 		return nil, err
 	}
 	return run(ctx, c, actor, opt, nil, nil)
+}
+
+// bigCache gives the case's connection a page cache of 256 MiB for a run, and its temporary
+// storage. The rules look events up by index all over the case, and another engine's results are
+// written into the result tables' indexes: the hot index pages stay in memory instead of being
+// read from the file again and again. (The case has one connection, so this applies to the run's
+// transaction.)
+func bigCache(ctx context.Context, c *timeline.Case, tempStore string) error {
+	_, err := c.DB().ExecContext(ctx, "PRAGMA cache_size = -262144; PRAGMA temp_store = "+tempStore)
+	return err
 }
 
 // RunOn runs the rules on another engine (eng holds the case's tables, loaded from a lake), then
@@ -63,6 +71,12 @@ func Run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Option
 // result tables and fills them from the engine's. The custody entry is Run's, with extra.
 func RunOn(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Options, eng Engine,
 	fill func(ctx context.Context, tx *sql.Tx) error, extra map[string]string) (*Result, error) {
+	// The case makes no temporary table here, but sorts another engine's results, millions of
+	// rows in a large run, to build their indexes and hash them: in files, beside the engine's
+	// memory, not in more memory.
+	if err := bigCache(ctx, c, "FILE"); err != nil {
+		return nil, err
+	}
 	return run(ctx, c, actor, opt, eng, func(ctx context.Context, tx *sql.Tx, objects map[string]string) error {
 		for k, v := range extra {
 			objects[k] = v
@@ -313,9 +327,11 @@ func (r *Result) count(ctx context.Context, tx *sql.Tx) error {
 	return rows.Err()
 }
 
-// resultTables are hashed in this order, each in a total order, so the same results always give
-// the same hash.
-var resultTables = []struct{ name, order string }{
+// ResultTables are the correlator's result tables, each with a total order of its rows. The
+// results are hashed table by table in this order, so the same results always give the same
+// hash; another engine's results are stored in it, so that they sit in the case in the same
+// order on every run.
+var ResultTables = []struct{ Name, Order string }{
 	{"exposures", "time, event_id, secret_ref"},
 	{"credential_uses", "credential, time, event_id, handle"},
 	{"findings", "id"},
@@ -329,8 +345,8 @@ var resultTables = []struct{ name, order string }{
 func resultsHash(ctx context.Context, tx *sql.Tx) (string, error) {
 	h := sha256.New()
 	var line []byte
-	for _, t := range resultTables {
-		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+t.name+" ORDER BY "+t.order)
+	for _, t := range ResultTables {
+		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+t.Name+" ORDER BY "+t.Order)
 		if err != nil {
 			return "", err
 		}
@@ -340,7 +356,7 @@ func resultsHash(ctx context.Context, tx *sql.Tx) (string, error) {
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
-		fmt.Fprintf(h, "table %s\n", t.name)
+		fmt.Fprintf(h, "table %s\n", t.Name)
 		for rows.Next() {
 			if err := rows.Scan(ptrs...); err != nil {
 				rows.Close()

@@ -131,15 +131,15 @@ func TestSampleIncidentTwiceGivesItsResults(t *testing.T) {
 func results(t *testing.T, db *sql.DB) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for _, tb := range resultTables {
-		q := "SELECT * FROM " + tb.name
-		switch tb.name {
+	for _, tb := range ResultTables {
+		q := "SELECT * FROM " + tb.Name
+		switch tb.Name {
 		case "findings":
 			q += " WHERE rule <> 'duplicate-records@1'"
 		case "coverage":
 			q = "SELECT source, first, last, gaps FROM coverage"
 		}
-		out[tb.name] = rowsOf(t, db, q+" ORDER BY "+tb.order)
+		out[tb.Name] = rowsOf(t, db, q+" ORDER BY "+tb.Order)
 	}
 	return out
 }
