@@ -3,11 +3,13 @@
 package duckdb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,6 +67,7 @@ func BenchmarkDuckDBCorrelate(b *testing.B) {
 		b.ReportMetric(float64(ingesttest.PeakRSS())/(1<<20), "peak-RSS-MB")
 		b.Logf("load %v, rules and copy %v: %d exposures, %d uses, %d findings, credentials %v",
 			loaded.Round(time.Millisecond), (took - loaded).Round(time.Millisecond), res.Exposures, res.Uses, res.Findings, res.Credentials)
+		logSlowest(b, res.Timings, 5)
 	}
 }
 
@@ -154,4 +157,20 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// logSlowest logs the time of the rule statements in all (the rest of the run is storing their
+// results in the case and hashing them) and the n slowest, where a change to the rules pays off.
+// (A benchmark's log is cut after ten lines.)
+func logSlowest(b *testing.B, timings []correlate.Timing, n int) {
+	var all time.Duration
+	for _, t := range timings {
+		all += t.Duration
+	}
+	b.Logf("rule statements %v in all; the slowest:", all.Round(time.Millisecond))
+	sorted := slices.Clone(timings)
+	slices.SortFunc(sorted, func(x, y correlate.Timing) int { return cmp.Compare(y.Duration, x.Duration) })
+	for _, t := range sorted[:min(n, len(sorted))] {
+		b.Logf("%10v %s", t.Duration.Round(time.Millisecond), t.File)
+	}
 }

@@ -18,24 +18,20 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
-	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
-	"time"
 
 	duck "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/breachline/breachline/lake"
-	"github.com/breachline/breachline/normalize"
 	"github.com/breachline/breachline/report/export"
 	"github.com/breachline/breachline/timeline"
 	"github.com/breachline/breachline/timeline/correlate"
 )
-
-// resultTables are the case's result tables, which the rules fill.
-var resultTables = []string{"exposures", "credential_uses", "findings", "credential_summary", "coverage"}
 
 // Engine is a DuckDB database holding a lake's tables as the rules read them.
 type Engine struct {
@@ -109,10 +105,34 @@ func sameCase(ctx context.Context, c *timeline.Case, d *lake.Descriptor, dir str
 	return nil
 }
 
+// dictColumns are the events' columns the case keeps as ids in its strings dictionary.
+var dictColumns = []string{"category", "outcome", "action", "principal", "src_ip", "user_agent", "credential", "secret_ref"}
+
+// keyCategories are the seeded ids of the categories whose attrs the rules read: the key events
+// (secret_read, credential_issue, credential_revoke; rules/00_key_events.sql). The attrs of the
+// others are left out of DuckDB's events table, which would otherwise hold a copy of every
+// event's attributes for nothing.
+const keyCategories = "1, 3, 4"
+
+// numberStrings makes the load number the dictionary's values as if two of them had the same
+// hash, for the test of that path.
+var numberStrings = false
+
+// hashID is the dictionary id of the value of expr: a hash of it, 2^62 and above, clear of the
+// seeded ids. Ids are internal to the rules, which only compare them and look values up by them,
+// so a hash serves as well as a number, and lets each event find its ids without eight joins to
+// a dictionary of millions of values.
+func hashID(expr string) string {
+	return "CAST(hash(" + expr + ") >> 2 AS BIGINT) + 4611686018427387904"
+}
+
 // MemoryLimit bounds the memory DuckDB uses for its tables and joins; beyond it, it spills to
 // its temporary folder. (Its default, 80 % of the machine's memory, would crowd out everything
 // else on an examiner's machine.)
 const MemoryLimit = "3GB"
+
+// idleMemoryLimit is DuckDB's limit once the results are copied into the case.
+const idleMemoryLimit = "64MB"
 
 // Open loads the lake at dir into a new DuckDB database, with c's result tables. The database
 // and DuckDB's spill files live in a temporary folder, removed by Close, so that a lake larger
@@ -167,7 +187,7 @@ func (e *Engine) exec(ctx context.Context, stmts ...string) error {
 }
 
 func (e *Engine) load(ctx context.Context, dir string, c *timeline.Case) error {
-	if err := registerFunctions(e.conn); err != nil {
+	if err := registerFunctions(ctx, e.conn); err != nil {
 		return err
 	}
 	parquet := func(table string) string {
@@ -185,29 +205,56 @@ func (e *Engine) load(ctx context.Context, dir string, c *timeline.Case) error {
 		// (The events need no order: the rules use an event's rowid as its identity only.)
 		"CREATE TABLE evidence AS SELECT CAST(file_row_number + 1 AS BIGINT) AS id, sha256, version, path, source AS format FROM read_parquet("+
 			quote(filepath.Join(dir, lake.TableEvidence, "part-0.parquet"))+", file_row_number = true)",
-		"CREATE TABLE strings (id BIGINT PRIMARY KEY, value VARCHAR NOT NULL)",
-		"INSERT INTO strings VALUES "+strings.Join(seeds, ", "),
-		`INSERT INTO strings
-		 SELECT (SELECT max(id) FROM strings) + row_number() OVER (ORDER BY value), value FROM (
+		"CREATE TABLE seeds AS SELECT * FROM (VALUES "+strings.Join(seeds, ", ")+") s(id, value)",
+		`CREATE TABLE strings AS
+		 SELECT id, value FROM seeds
+		 UNION ALL
+		 SELECT `+hashID("value")+`, value FROM (
 		   SELECT DISTINCT value FROM (
-		     SELECT unnest([category, outcome, action, principal, src_ip, user_agent, credential, secret_ref]) AS value FROM lake_events)
-		   WHERE value IS NOT NULL AND value NOT IN (SELECT value FROM strings))`,
+		     SELECT unnest([`+strings.Join(dictColumns, ", ")+`]) AS value FROM lake_events)
+		   WHERE value IS NOT NULL AND value NOT IN (SELECT value FROM seeds))`,
+	)
+	if err != nil {
+		return err
+	}
+	// Two values with the same hash (about one chance in 10^5 for ten million values) are
+	// numbered instead, and every event is then joined to the dictionary to find its ids.
+	var clashes int64
+	if err := e.conn.QueryRowContext(ctx, "SELECT count(*) - count(DISTINCT id) FROM strings").Scan(&clashes); err != nil {
+		return err
+	}
+	sid := func(col string) (expr, join string) {
+		alias := "s_" + col
+		return fmt.Sprintf("CASE WHEN e.%s IS NOT NULL THEN coalesce(%s.id, %s) END", col, alias, hashID("e."+col)),
+			fmt.Sprintf(" LEFT JOIN seeds %s ON %s.value = e.%s", alias, alias, col)
+	}
+	if clashes > 0 || numberStrings {
+		if err := e.exec(ctx, `CREATE OR REPLACE TABLE strings AS
+			SELECT id, value FROM seeds
+			UNION ALL
+			SELECT (SELECT max(id) FROM seeds) + row_number() OVER (ORDER BY value), value FROM strings WHERE id NOT IN (SELECT id FROM seeds)`); err != nil {
+			return err
+		}
+		sid = func(col string) (expr, join string) {
+			alias := "s_" + col
+			return alias + ".id", fmt.Sprintf(" LEFT JOIN strings %s ON %s.value = e.%s", alias, alias, col)
+		}
+	}
+	var cols, joins []string
+	for _, col := range dictColumns {
+		expr, join := sid(col)
+		cols = append(cols, expr+" AS "+col+"_sid")
+		joins = append(joins, join)
+	}
+	err = e.exec(ctx,
 		`CREATE TABLE events AS
-		 SELECT from_hex(e.id) AS eid, epoch_ns(e.time) AS time_ns, cat.id AS category_sid, act.id AS action_sid,
-		        outc.id AS outcome_sid, pr.id AS principal_sid, ip.id AS src_ip_sid, ua.id AS user_agent_sid,
-		        cr.id AS credential_sid, sr.id AS secret_ref_sid, e.request_id, v.id AS evidence_id, e."offset" AS "offset",
-		        e.record_index, from_hex(e.raw_sha256) AS raw_hash, CAST(e.attrs AS VARCHAR) AS attrs,
+		 SELECT from_hex(e.id) AS eid, epoch_ns(e.time) AS time_ns, `+strings.Join(cols, ", ")+`,
+		        e.request_id, v.id AS evidence_id, e."offset" AS "offset",
+		        e.record_index, from_hex(e.raw_sha256) AS raw_hash,
+		        CASE WHEN s_category.id IN (`+keyCategories+`) THEN CAST(e.attrs AS VARCHAR) END AS attrs,
 		        CAST(NULL AS BIGINT) AS attrs_shape_sid
 		 FROM lake_events e
-		 JOIN evidence v ON v.sha256 = e.evidence_sha256
-		 JOIN strings cat ON cat.value = e.category
-		 JOIN strings outc ON outc.value = e.outcome
-		 LEFT JOIN strings act ON act.value = e.action
-		 LEFT JOIN strings pr ON pr.value = e.principal
-		 LEFT JOIN strings ip ON ip.value = e.src_ip
-		 LEFT JOIN strings ua ON ua.value = e.user_agent
-		 LEFT JOIN strings cr ON cr.value = e.credential
-		 LEFT JOIN strings sr ON sr.value = e.secret_ref`,
+		 JOIN evidence v ON v.sha256 = e.evidence_sha256`+strings.Join(joins, ""),
 		// The inventory's revoked_at is text in the case (normalize.TimeLayout), as the rules read it.
 		"CREATE TABLE inventory AS SELECT secret_ref, credential, display, owner, kind, scopes, data_categories, CAST(consumers AS VARCHAR) AS consumers, "+
 			"time_text(epoch_ns(revoked_at)) AS revoked_at, source_file, source_line FROM read_parquet("+parquet(lake.TableInventory+"/part-0.parquet")+")",
@@ -217,7 +264,8 @@ func (e *Engine) load(ctx context.Context, dir string, c *timeline.Case) error {
 	if err != nil {
 		return err
 	}
-	for _, t := range resultTables {
+	for _, r := range correlate.ResultTables {
+		t := r.Name
 		cols, err := columns(ctx, c, t)
 		if err != nil {
 			return err
@@ -323,49 +371,188 @@ func (e *Engine) objects(ctx context.Context) (map[string]bool, error) {
 }
 
 // copyResults replaces the case's result tables with DuckDB's, in the correlation's transaction.
+// Their indexes are dropped first and built again after: a large run's millions of uses would
+// otherwise go into three indexes row by row, in no order of their keys (half of the run's time
+// at 10 million events).
 func (e *Engine) copyResults(ctx context.Context, tx *sql.Tx) error {
-	for _, t := range resultTables {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
-			return err
-		}
-		rows, err := e.conn.QueryContext(ctx, "SELECT * FROM "+t)
-		if err != nil {
-			return err
-		}
-		cols, _ := rows.Columns()
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
-		ins, err := tx.PrepareContext(ctx, "INSERT INTO "+t+" ("+strings.Join(quoted(cols), ", ")+") VALUES ("+marks+")")
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return err
-			}
-			for i, v := range vals {
-				vals[i] = plain(v)
-			}
-			if _, err := ins.ExecContext(ctx, vals...); err != nil {
-				rows.Close()
-				return fmt.Errorf("%s: %w", t, err)
-			}
-		}
-		ins.Close()
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
+	indexes, err := resultIndexes(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for name := range indexes {
+		if _, err := tx.ExecContext(ctx, "DROP INDEX "+name); err != nil {
 			return err
 		}
 	}
+	if err := e.copyRows(ctx, tx); err != nil {
+		return err
+	}
+	// DuckDB's work is done but for dropping its tables: its memory goes back before the case
+	// builds its indexes.
+	if err := e.exec(ctx, "SET memory_limit = '"+idleMemoryLimit+"'"); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(indexes)) {
+		if _, err := tx.ExecContext(ctx, indexes[name]); err != nil {
+			return fmt.Errorf("index %s: %w", name, err)
+		}
+	}
 	return nil
+}
+
+// resultIndexes are the indexes of the case's result tables, by name, with the SQL that makes
+// each.
+func resultIndexes(ctx context.Context, tx *sql.Tx) (map[string]string, error) {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(correlate.ResultTables)), ", ")
+	args := make([]any, len(correlate.ResultTables))
+	for i, t := range correlate.ResultTables {
+		args[i] = t.Name
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ("+marks+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, stmt string
+		if err := rows.Scan(&name, &stmt); err != nil {
+			return nil, err
+		}
+		out[name] = stmt
+	}
+	return out, rows.Err()
+}
+
+// copyRows fills the case's result tables with DuckDB's rows, in each table's total order (so
+// that they sit in the case in the same order on every run), batchRows rows to an INSERT.
+func (e *Engine) copyRows(ctx context.Context, tx *sql.Tx) error {
+	for _, r := range correlate.ResultTables {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+r.Name); err != nil {
+			return err
+		}
+		if err := e.copyTable(ctx, tx, r.Name, r.Order); err != nil {
+			return fmt.Errorf("%s: %w", r.Name, err)
+		}
+	}
+	return nil
+}
+
+// batchRows is the rows of one INSERT: one statement per row spent more time in the driver
+// than in SQLite.
+const batchRows = 128
+
+// copyChunk is the rows fetched from DuckDB at a time. The driver holds a query's whole result
+// in memory, outside DuckDB's memory limit: the ten million uses of a 100M-event run at once
+// took gigabytes.
+const copyChunk = 100_000
+
+// copyTable copies table, in order, copyChunk rows at a time: DuckDB numbers its rows in order
+// once, then each chunk is the rows of a range of numbers.
+func (e *Engine) copyTable(ctx context.Context, tx *sql.Tx, table, order string) error {
+	numbered := "copy_" + table
+	if err := e.exec(ctx, "CREATE TEMP TABLE "+numbered+" AS SELECT row_number() OVER (ORDER BY "+order+") AS copy_n, * FROM "+table); err != nil {
+		return err
+	}
+	var total int64
+	if err := e.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+numbered).Scan(&total); err != nil {
+		return err
+	}
+	ins := &inserter{ctx: ctx, tx: tx, table: table}
+	defer ins.close()
+	for lo := int64(0); lo < total; lo += copyChunk {
+		if err := e.copyRange(ctx, ins, numbered, lo, lo+copyChunk); err != nil {
+			return err
+		}
+	}
+	if err := ins.flush(); err != nil {
+		return err
+	}
+	return e.exec(ctx, "DROP TABLE "+numbered)
+}
+
+// copyRange hands the rows numbered lo+1 to hi to ins.
+func (e *Engine) copyRange(ctx context.Context, ins *inserter, numbered string, lo, hi int64) error {
+	rows, err := e.conn.QueryContext(ctx, "SELECT * EXCLUDE (copy_n) FROM "+numbered+" WHERE copy_n > ? AND copy_n <= ? ORDER BY copy_n", lo, hi)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := ins.add(cols, vals); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// inserter inserts rows into a table of the case, batchRows rows to an INSERT.
+type inserter struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	table string
+	cols  []string
+	full  *sql.Stmt // the INSERT of batchRows rows
+	batch []any
+}
+
+func (in *inserter) add(cols []string, vals []any) error {
+	if in.full == nil {
+		in.cols = cols
+		full, err := in.prepare(batchRows)
+		if err != nil {
+			return err
+		}
+		in.full, in.batch = full, make([]any, 0, batchRows*len(cols))
+	}
+	for _, v := range vals {
+		in.batch = append(in.batch, plain(v))
+	}
+	if len(in.batch) < cap(in.batch) {
+		return nil
+	}
+	_, err := in.full.ExecContext(in.ctx, in.batch...)
+	in.batch = in.batch[:0]
+	return err
+}
+
+// flush inserts the rows of the last, partial batch.
+func (in *inserter) flush() error {
+	if len(in.batch) == 0 {
+		return nil
+	}
+	rest, err := in.prepare(len(in.batch) / len(in.cols))
+	if err != nil {
+		return err
+	}
+	defer rest.Close()
+	_, err = rest.ExecContext(in.ctx, in.batch...)
+	in.batch = in.batch[:0]
+	return err
+}
+
+func (in *inserter) prepare(rows int) (*sql.Stmt, error) {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(in.cols)), ", ") + ")"
+	return in.tx.PrepareContext(in.ctx, "INSERT INTO "+in.table+" ("+strings.Join(quoted(in.cols), ", ")+") VALUES "+
+		strings.TrimSuffix(strings.Repeat(row+", ", rows), ", "))
+}
+
+func (in *inserter) close() {
+	if in.full != nil {
+		in.full.Close()
+	}
 }
 
 func quoted(cols []string) []string {
@@ -398,11 +585,18 @@ func oneLine(s string) string {
 	return s
 }
 
-// registerFunctions registers the functions the case's driver registers for the rules
-// (timeline/driver.go): time_text and cidr_contains.
-func registerFunctions(conn *sql.Conn) error {
-	bigint, err := duck.NewTypeInfo(duck.TYPE_BIGINT)
-	if err != nil {
+// registerFunctions gives DuckDB the functions the case's driver registers for the rules
+// (timeline/driver.go): time_text, a macro of DuckDB's own functions (a Go function is called
+// row by row, and it runs on every use: a fifth of the rules' time at 10 million events), and
+// cidr_contains, timeline.CIDRContains in Go (it runs on the few values indicators are compared
+// with).
+func registerFunctions(ctx context.Context, conn *sql.Conn) error {
+	// The seconds, rounded down, go through strftime, and the nanoseconds are written after them:
+	// strftime's %n writes six digits and stray bytes in DuckDB 2.0, and a TIMESTAMP_NS cannot
+	// hold the largest int64 (DuckDB's infinity).
+	if _, err := conn.ExecContext(ctx, `CREATE MACRO time_text(ns) AS
+		strftime(make_timestamp((ns // 1000000000 - CASE WHEN ns % 1000000000 < 0 THEN 1 ELSE 0 END) * 1000000), '%Y-%m-%dT%H:%M:%S.')
+		|| lpad(CAST((ns % 1000000000 + 1000000000) % 1000000000 AS VARCHAR), 9, '0') || 'Z'`); err != nil {
 		return err
 	}
 	varchar, err := duck.NewTypeInfo(duck.TYPE_VARCHAR)
@@ -411,18 +605,6 @@ func registerFunctions(conn *sql.Conn) error {
 	}
 	boolean, err := duck.NewTypeInfo(duck.TYPE_BOOLEAN)
 	if err != nil {
-		return err
-	}
-	if err := duck.RegisterScalarUDF(conn, "time_text", udf{
-		in: []duck.TypeInfo{bigint}, out: varchar,
-		fn: func(v []driver.Value) (any, error) {
-			ns, ok := v[0].(int64)
-			if !ok {
-				return nil, errors.New("time_text: not a BIGINT")
-			}
-			return normalize.FormatTime(time.Unix(0, ns)), nil
-		},
-	}); err != nil {
 		return err
 	}
 	return duck.RegisterScalarUDF(conn, "cidr_contains", udf{

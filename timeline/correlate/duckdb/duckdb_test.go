@@ -85,6 +85,17 @@ func fmtValue(v any) string {
 // TestSameResultsAsSQLite correlates the sample incident on SQLite, exports its lake, correlates
 // the lake on DuckDB into the same case, and requires the same rows and the same results sha256.
 func TestSameResultsAsSQLite(t *testing.T) {
+	for _, numbered := range []bool{false, true} {
+		t.Run(fmt.Sprintf("numbered=%v", numbered), func(t *testing.T) {
+			defer func(was bool) { numberStrings = was }(numberStrings)
+			// numbered: the dictionary's values are numbered, as when two of them share a hash.
+			numberStrings = numbered
+			sameResultsAsSQLite(t)
+		})
+	}
+}
+
+func sameResultsAsSQLite(t *testing.T) {
 	ctx := context.Background()
 	c := incidentCase(t)
 	opt := correlate.Options{Gap: 4 * time.Hour, WindowStart: time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)}
