@@ -36,15 +36,23 @@ type Result struct {
 	// one when the intruder was found acting as a consumer of a secret.
 	Rounds      int
 	ResultsHash string
-	// Timings says how long each rule file took, for the benchmark and the examiner's curiosity.
+	// Timings says how long each rule statement took, then the steps after them, for the
+	// benchmark and the examiner's curiosity.
 	Timings []Timing
 }
 
-// Timing is how long one rule file took.
+// Timing is how long one rule statement (File is "rules/NAME.sql#N" and its first words) or
+// one step after them (StepStore, StepHash) took.
 type Timing struct {
 	File     string
 	Duration time.Duration
 }
+
+// The steps of a run after its rule statements, as Timing names them.
+const (
+	StepStore = "storing the other engine's results in the case"
+	StepHash  = "counting and hashing the results"
+)
 
 // Run replaces the correlator's results in one transaction, with a custody entry naming the rule
 // versions, the sha256 of the rules' SQL, the window and a hash of the results.
@@ -114,16 +122,20 @@ func run(ctx context.Context, c *timeline.Case, actor timeline.Actor, opt Option
 		}
 		objects := map[string]string{}
 		if store != nil {
+			start := time.Now()
 			if err := store(ctx, tx, objects); err != nil {
 				return nil, err
 			}
+			res.Timings = append(res.Timings, Timing{StepStore, time.Since(start)})
 		}
+		start := time.Now()
 		if err := res.count(ctx, tx); err != nil {
 			return nil, err
 		}
 		if res.ResultsHash, err = resultsHash(ctx, tx); err != nil {
 			return nil, err
 		}
+		res.Timings = append(res.Timings, Timing{StepHash, time.Since(start)})
 		if err := dropTemp(ctx, e); err != nil {
 			return nil, err
 		}

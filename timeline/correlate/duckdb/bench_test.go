@@ -159,18 +159,27 @@ func dirSize(dir string) int64 {
 	return n
 }
 
-// logSlowest logs the time of the rule statements in all (the rest of the run is storing their
-// results in the case and hashing them) and the n slowest, where a change to the rules pays off.
-// (A benchmark's log is cut after ten lines.)
+// logSlowest logs the time of the rule statements in all, of the steps after them (storing
+// their results in the case, hashing them), and the n slowest statements, where a change to the
+// rules pays off. (A benchmark's log is cut after ten lines.)
 func logSlowest(b *testing.B, timings []correlate.Timing, n int) {
 	var all time.Duration
+	var rules, steps []string
+	var sorted []correlate.Timing
 	for _, t := range timings {
+		if t.File == correlate.StepStore || t.File == correlate.StepHash {
+			steps = append(steps, fmt.Sprintf("%s %v", t.File, t.Duration.Round(time.Millisecond)))
+			continue
+		}
 		all += t.Duration
+		sorted = append(sorted, t)
 	}
-	b.Logf("rule statements %v in all; the slowest:", all.Round(time.Millisecond))
-	sorted := slices.Clone(timings)
 	slices.SortFunc(sorted, func(x, y correlate.Timing) int { return cmp.Compare(y.Duration, x.Duration) })
 	for _, t := range sorted[:min(n, len(sorted))] {
-		b.Logf("%10v %s", t.Duration.Round(time.Millisecond), t.File)
+		rules = append(rules, fmt.Sprintf("%10v %s", t.Duration.Round(time.Millisecond), t.File))
+	}
+	b.Logf("rule statements %v in all, %s; the slowest:", all.Round(time.Millisecond), strings.Join(steps, ", "))
+	for _, r := range rules {
+		b.Log(r)
 	}
 }

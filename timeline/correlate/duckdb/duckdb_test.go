@@ -87,9 +87,13 @@ func fmtValue(v any) string {
 func TestSameResultsAsSQLite(t *testing.T) {
 	for _, numbered := range []bool{false, true} {
 		t.Run(fmt.Sprintf("numbered=%v", numbered), func(t *testing.T) {
-			defer func(was bool) { numberStrings = was }(numberStrings)
-			// numbered: the dictionary's values are numbered, as when two of them share a hash.
+			defer func(was bool, rows int64) { numberStrings, copyChunk = was, rows }(numberStrings, copyChunk)
+			// numbered: the dictionary's values are numbered, as when two of them share a hash,
+			// and the results are copied 7 rows at a time, in many chunks and batches.
 			numberStrings = numbered
+			if numbered {
+				copyChunk = 7
+			}
 			sameResultsAsSQLite(t)
 		})
 	}
