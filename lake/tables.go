@@ -1,8 +1,10 @@
 package lake
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/breachline/breachline/normalize"
@@ -88,20 +90,30 @@ func caseTables(c *timeline.Case) ([]*export.Table, error) {
 	}, nil
 }
 
-// caseEvidence is the evidence list of a case: the current version of each file, in ingest
-// order, the files whose events the lake holds.
+// caseEvidence is the evidence list of a case: the current version of each file, the files
+// whose events the lake holds, in the order their first versions were ingested. A file parsed
+// again keeps its first version's place, as in the case, where that order decides which copy of
+// a record stored twice is the one the correlator cites.
 func caseEvidence(c *timeline.Case) *export.Table {
 	return &export.Table{Name: TableEvidence, Columns: EvidenceColumns, Rows: func(ctx context.Context, fn func(export.Row) error) error {
 		all, err := c.Evidence(ctx)
 		if err != nil {
 			return err
 		}
-		row := make(export.Row, len(EvidenceColumns))
+		// all is in id order, so a file's first version comes first.
+		place := map[string]int{}
+		var current []*timeline.EvidenceRow
 		for i := range all {
-			e := &all[i]
-			if e.SupersededBy != 0 {
-				continue
+			if _, seen := place[all[i].SHA256]; !seen {
+				place[all[i].SHA256] = len(place)
 			}
+			if all[i].SupersededBy == 0 {
+				current = append(current, &all[i])
+			}
+		}
+		slices.SortStableFunc(current, func(a, b *timeline.EvidenceRow) int { return cmp.Compare(place[a.SHA256], place[b.SHA256]) })
+		row := make(export.Row, len(EvidenceColumns))
+		for _, e := range current {
 			at, err := time.Parse(time.RFC3339Nano, e.IngestedAt)
 			var ingested any
 			if err == nil {

@@ -7,7 +7,7 @@
 // The rules are the SQLite ones (timeline/correlate/rules), rewritten statement by statement by
 // correlate.DuckDB. They read the case's compact tables, so the lake is loaded into those: a
 // strings dictionary with the case's seeded ids first, then events with *_sid columns, the
-// evidence list numbered in ingest order, the inventory, its handles and the indicators. The
+// evidence list numbered in the order of the files' first versions, the inventory, its handles and the indicators. The
 // results are copied into the case, where they are counted and hashed as SQLite's are: the same
 // lake gives the same results sha256 on both engines.
 package duckdb
@@ -196,8 +196,10 @@ func (e *Engine) load(ctx context.Context, dir string, c *timeline.Case) error {
 	err := e.exec(ctx,
 		"CREATE MACRO sha256_hex(s) AS sha256(s)",
 		"CREATE VIEW lake_events AS SELECT * FROM "+events,
-		// The evidence list in ingest order (the lake keeps it), numbered as the case numbers it.
-		// (The events need no order: the rules use an event's rowid as its identity only.)
+		// The evidence list in the lake's order, the order of the files' first versions in the
+		// case, numbered from 1: the rules only compare the numbers, to choose the canonical copy
+		// of a record stored twice. (The events need no order: the rules use an event's rowid as
+		// its identity only.)
 		"CREATE TABLE evidence AS SELECT CAST(file_row_number + 1 AS BIGINT) AS id, sha256, version, path, source AS format FROM read_parquet("+
 			quote(filepath.Join(dir, lake.TableEvidence, "part-0.parquet"))+", file_row_number = true)",
 		"CREATE TABLE seeds AS SELECT * FROM (VALUES "+strings.Join(seeds, ", ")+") s(id, value)",
