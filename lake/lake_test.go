@@ -141,6 +141,39 @@ func TestExportIncident(t *testing.T) {
 	require.ErrorIs(t, err, export.ErrExists)
 }
 
+// TestExportKeepsAReparsedFilesPlace: a file parsed again stays where its first version was in
+// the lake's evidence list, as in the case, where that order decides which copy of a record
+// stored twice the correlator cites.
+func TestExportKeepsAReparsedFilesPlace(t *testing.T) {
+	ctx := context.Background()
+	c := exporttest.IncidentCase(t)
+	shas := func(rows []export.Row) []any {
+		var out []any
+		for _, r := range rows {
+			out = append(out, r[0])
+		}
+		return out
+	}
+	before := filepath.Join(t.TempDir(), "before")
+	_, err := lake.Export(ctx, c, before, false, "test", parquetFormat())
+	require.NoError(t, err)
+	first := readTable(t, before, lake.TableEvidence)
+
+	files, err := c.Evidence(ctx)
+	require.NoError(t, err)
+	res, err := ingest.Run(ctx, ingest.Config{Ingesters: all.Ingesters(), Reparse: true}, []string{files[0].AbsPath}, c.Sink(ctx, timeline.Actor{Examiner: "test"}))
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+
+	after := filepath.Join(t.TempDir(), "after")
+	_, err = lake.Export(ctx, c, after, false, "test", parquetFormat())
+	require.NoError(t, err)
+	again := readTable(t, after, lake.TableEvidence)
+	require.Equal(t, shas(first), shas(again), "the same files in the same order")
+	require.Equal(t, int64(1), first[0][1])
+	require.Equal(t, int64(2), again[0][1], "the first file, now its second version")
+}
+
 func ingestReq(workers int) *lake.IngestRequest {
 	return &lake.IngestRequest{Config: ingest.Config{Ingesters: all.Ingesters(), Workers: workers},
 		Key: ingesttest.Key, Examiner: "test", ToolVersion: "test", Parquet: parquetFormat()}
