@@ -159,6 +159,14 @@ func sameResultsAsSQLite(t *testing.T, c *timeline.Case) *correlate.Result {
 	return want
 }
 
+// TestKeyCategoriesAreTheRules: the load keeps attrs for the categories the key-event rule
+// selects, and for no other.
+func TestKeyCategoriesAreTheRules(t *testing.T) {
+	rule, err := os.ReadFile("../rules/00_key_events.sql")
+	require.NoError(t, err)
+	require.Contains(t, string(rule), "e.category_sid IN ("+keyCategories+")")
+}
+
 // TestRefusesALakeOfAnotherCase: the results of a lake land in a case only when the lake is that
 // case's, as it is now.
 func TestRefusesALakeOfAnotherCase(t *testing.T) {
